@@ -8,3 +8,4 @@ export * from './operlog.ts';
 export * from './replies.ts';
 export * from './request.ts';
 export * from './time.ts';
+export * from './rtlog.ts';

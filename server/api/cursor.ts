@@ -1,0 +1,17 @@
+// Opaque pagination cursor: the (instant, id) of the last item of a page, newest-first order.
+import { AppError } from '../http/errors.ts';
+
+export function encodeCursor(p: { instant: Date; id: bigint }): string {
+  return Buffer.from(JSON.stringify([p.instant.toISOString(), String(p.id)])).toString('base64url');
+}
+
+export function decodeCursor(cursor: string): { instant: Date; id: bigint } {
+  try {
+    const [instant, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as [string, string];
+    const at = new Date(instant);
+    if (Number.isNaN(at.getTime()) || !/^\d+$/.test(id)) throw new Error('bad cursor');
+    return { instant: at, id: BigInt(id) };
+  } catch {
+    throw new AppError(400, 'invalid_request', 'cursor: not a cursor this API returned');
+  }
+}

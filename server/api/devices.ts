@@ -1,0 +1,83 @@
+// Admin routes for devices: list with state, approve (ingests what was held) or reject, name and zone.
+import { Router } from 'express';
+import { z } from 'zod';
+import type { Authenticator } from '../auth/principal.ts';
+import type { Clock } from '../clock.ts';
+import type { Device } from '../db/generated/client.ts';
+import type { Db } from '../db/open.ts';
+import { DeviceNotFound, type DeviceRegistry } from '../devices/registry.ts';
+import { AppError } from '../http/errors.ts';
+import type { Ingest } from '../ingest/process.ts';
+import { isValidZone } from '../protocol/time.ts';
+
+export interface DeviceRouteDeps {
+  db: Db;
+  auth: Authenticator;
+  registry: DeviceRegistry;
+  ingest: Ingest;
+  clock: Clock;
+}
+
+/** Online while contact is recent: max(60 s, 3 × Delay of 10 s) (protocol.md §7). */
+export const ONLINE_WINDOW_MS = 60_000;
+
+export function deviceJson(device: Device, now: Date, zone: string, counts?: { punches: number; held: number }) {
+  return {
+    sn: device.sn,
+    name: device.name,
+    timezone: zone,
+    state: device.state,
+    online: device.lastSeenAt ? now.getTime() - device.lastSeenAt.getTime() < ONLINE_WINDOW_MS : false,
+    last_seen: device.lastSeenAt?.toISOString() ?? null,
+    firmware: device.firmware,
+    push_version: device.pushVersion,
+    ip_address: device.ipAddress,
+    stamps: device.stamps,
+    counts,
+  };
+}
+
+const patchSchema = z.object({
+  name: z.string().trim().max(100).nullable().optional(),
+  timezone: z.string().refine(isValidZone, 'must be an IANA time zone such as Europe/Paris').optional(),
+});
+
+export function deviceRoutes(deps: DeviceRouteDeps): Router {
+  const router = Router();
+  const admin = deps.auth.require('admin');
+
+  const counted = async (device: Device) => {
+    const [punches, held] = await Promise.all([
+      deps.db.punch.count({ where: { deviceSn: device.sn } }),
+      deps.db.upload.count({ where: { sn: device.sn, outcome: 'held' } }),
+    ]);
+    return deviceJson(device, deps.clock.now(), deps.registry.zoneOf(device), { punches, held });
+  };
+
+  const decide = (state: 'approved' | 'rejected') => async (req: import('express').Request, res: import('express').Response) => {
+    const sn = String(req.params.sn);
+    try {
+      const device = await deps.registry.setState(sn, state);
+      const applied = state === 'approved' ? await deps.ingest.applyHeld(device) : 0;
+      res.json({ ...(await counted(device)), held_uploads_applied: applied });
+    } catch (err) {
+      if (err instanceof DeviceNotFound) throw new AppError(404, 'not_found', err.message);
+      throw err;
+    }
+  };
+
+  router.get('/zkteco/api/devices', admin, async (_req, res) => {
+    const devices = await deps.db.device.findMany({ orderBy: { sn: 'asc' } });
+    res.json({ items: await Promise.all(devices.map(counted)) });
+  });
+  router.post('/zkteco/api/devices/:sn/approve', admin, decide('approved'));
+  router.post('/zkteco/api/devices/:sn/reject', admin, decide('rejected'));
+  router.patch('/zkteco/api/devices/:sn', admin, async (req, res) => {
+    const patch = patchSchema.parse(req.body ?? {});
+    const existing = await deps.db.device.findUnique({ where: { sn: String(req.params.sn) } });
+    if (!existing) throw new AppError(404, 'not_found', `Unknown device ${req.params.sn}`);
+    const device = await deps.db.device.update({ where: { sn: existing.sn }, data: patch });
+    res.json(await counted(device));
+  });
+  return router;
+}

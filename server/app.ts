@@ -1,0 +1,73 @@
+// buildApp(deps) -> the Express app and the services behind it. No listening, no globals.
+import cookieParser from 'cookie-parser';
+import express from 'express';
+import type { Logger } from 'pino';
+import { attendanceRoutes } from './api/attendance.ts';
+import { deviceRoutes } from './api/devices.ts';
+import { Authenticator } from './auth/principal.ts';
+import type { Secrets } from './auth/secrets.ts';
+import type { Clock } from './clock.ts';
+import type { Config } from './config.ts';
+import type { Database } from './db/open.ts';
+import { CommandQueue } from './devices/commands.ts';
+import { DeviceRegistry } from './devices/registry.ts';
+import { errorHandler } from './http/errors.ts';
+import { iclockRoutes } from './iclock/routes.ts';
+import { IngestBus } from './ingest/events.ts';
+import { Ingest } from './ingest/process.ts';
+
+export interface AppDeps {
+  config: Config;
+  database: Database;
+  secrets: Secrets;
+  clock: Clock;
+  log: Logger;
+}
+
+export interface Services {
+  bus: IngestBus;
+  auth: Authenticator;
+  registry: DeviceRegistry;
+  commands: CommandQueue;
+  ingest: Ingest;
+}
+
+export function buildServices(deps: AppDeps): Services {
+  const db = deps.database.prisma;
+  const bus = new IngestBus();
+  const auth = new Authenticator(deps.secrets.apiTokens, deps.secrets.jwtSecret);
+  const registry = new DeviceRegistry(db, deps.config, bus);
+  const commands = new CommandQueue(db);
+  const ingest = new Ingest({ db, bus, registry, commands, clock: deps.clock, log: deps.log });
+  return { bus, auth, registry, commands, ingest };
+}
+
+export function buildApp(deps: AppDeps, services: Services): express.Express {
+  const { config, clock, log } = deps;
+  const db = deps.database.prisma;
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('etag', false);
+  app.set('trust proxy', 'loopback');
+
+  // Devices first, on raw bytes: no JSON or form parser may touch an /iclock body.
+  app.use(iclockRoutes({ config, db, clock, log, ...services }));
+
+  app.get('/healthz', async (_req, res) => {
+    try {
+      await deps.database.withSession((s) => s.query('SELECT 1'));
+      res.json({ status: 'ok' });
+    } catch {
+      res.status(503).json({ status: 'unavailable', message: 'database does not answer' });
+    }
+  });
+
+  app.use(cookieParser());
+  app.use('/zkteco/api', express.json({ limit: '2mb', type: () => true }));
+  app.use(attendanceRoutes({ config, db, clock, ...services }));
+  app.use(deviceRoutes({ db, clock, ...services }));
+  app.use('/zkteco/api', (req, _res, next) => next(Object.assign(new Error(`No route ${req.method} ${req.originalUrl}`), { status: 404 })));
+
+  app.use(errorHandler(log));
+  return app;
+}

@@ -1,0 +1,72 @@
+// Receiver settings: read once from the environment, validated, frozen. Nothing else reads process.env.
+import path from 'node:path';
+import { z } from 'zod';
+import { isValidZone } from './protocol/time.ts';
+
+const list = z
+  .string()
+  .optional()
+  .transform((value) => (value ?? '').split(',').map((item) => item.trim()).filter(Boolean));
+
+const schema = z
+  .object({
+    PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+    HOST: z.string().min(1).default('0.0.0.0'),
+    DATABASE_URL: z
+      .string()
+      .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL')
+      .optional()
+      .or(z.literal('').transform(() => undefined)),
+    DATA_DIR: z.string().min(1).default('./data'),
+    API_TOKENS: list,
+    JWT_SECRET: z.string().min(16, 'must be at least 16 characters').optional().or(z.literal('').transform(() => undefined)),
+    DEVICE_TIMEZONE: z
+      .string()
+      .default(() => Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC')
+      .refine(isValidZone, 'must be an IANA time zone such as Europe/Paris'),
+    DEVICE_SERIALS: list,
+    ADMIN_USER: z.string().optional(),
+    ADMIN_PASSWORD: z.string().optional(),
+    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  })
+  .refine((env) => Boolean(env.ADMIN_USER) === Boolean(env.ADMIN_PASSWORD), {
+    message: 'ADMIN_USER and ADMIN_PASSWORD must be set together',
+    path: ['ADMIN_PASSWORD'],
+  });
+
+export interface Config {
+  port: number;
+  host: string;
+  databaseUrl: string | undefined;
+  dataDir: string;
+  apiTokens: readonly string[];
+  jwtSecret: string | undefined;
+  deviceTimezone: string;
+  deviceSerials: readonly string[];
+  admin: { user: string; password: string } | undefined;
+  logLevel: string;
+}
+
+export class ConfigError extends Error {}
+
+/** Reads the receiver's settings; throws one ConfigError line naming the first wrong setting. */
+export function readConfig(env: NodeJS.ProcessEnv): Readonly<Config> {
+  const parsed = schema.safeParse(env);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw new ConfigError(`Invalid setting ${issue.path.join('.') || '(environment)'}: ${issue.message}`);
+  }
+  const e = parsed.data;
+  return Object.freeze({
+    port: e.PORT,
+    host: e.HOST,
+    databaseUrl: e.DATABASE_URL,
+    dataDir: path.resolve(e.DATA_DIR),
+    apiTokens: Object.freeze(e.API_TOKENS),
+    jwtSecret: e.JWT_SECRET,
+    deviceTimezone: e.DEVICE_TIMEZONE,
+    deviceSerials: Object.freeze(e.DEVICE_SERIALS),
+    admin: e.ADMIN_USER && e.ADMIN_PASSWORD ? { user: e.ADMIN_USER, password: e.ADMIN_PASSWORD } : undefined,
+    logLevel: e.LOG_LEVEL,
+  });
+}

@@ -1,0 +1,89 @@
+// Opens the database: real Postgres when DATABASE_URL is set, else PGlite (embedded Postgres) in DATA_DIR.
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
+import { PrismaPg } from '@prisma/adapter-pg';
+import { PrismaPGlite } from 'pglite-prisma-adapter';
+import pg from 'pg';
+import { PrismaClient } from './generated/client.ts';
+import { migrate, readMigrations } from './migrate.ts';
+import { pgliteSession, pgSession, type SqlSession } from './sql.ts';
+
+export type Db = PrismaClient;
+
+export interface Database {
+  prisma: PrismaClient;
+  kind: 'embedded' | 'postgres';
+  /** Where the data lives, for the start-up banner (never includes a password). */
+  describe: string;
+  /** A pg pool on real Postgres (LISTEN/NOTIFY for several receivers); undefined when embedded. */
+  pool: pg.Pool | undefined;
+  /** Raw SQL on the same database (bench baseline, health check). */
+  withSession<T>(fn: (session: SqlSession) => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+}
+
+export interface OpenOptions {
+  databaseUrl: string | undefined;
+  dataDir: string;
+  /** Embedded only: keep the database in memory (tests that need no files). */
+  inMemory?: boolean;
+}
+
+function redactUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.password) u.password = '***';
+    return u.toString();
+  } catch {
+    return 'postgres (unparseable URL)';
+  }
+}
+
+export async function openDatabase(options: OpenOptions): Promise<Database> {
+  const migrations = await readMigrations();
+  if (options.databaseUrl) {
+    const pool = new pg.Pool({ connectionString: options.databaseUrl, max: 10 });
+    const client = await pool.connect();
+    try {
+      await migrate(pgSession(client), migrations);
+    } finally {
+      client.release();
+    }
+    const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
+    return {
+      prisma,
+      kind: 'postgres',
+      describe: redactUrl(options.databaseUrl),
+      pool,
+      async withSession(fn) {
+        const c = await pool.connect();
+        try {
+          return await fn(pgSession(c));
+        } finally {
+          c.release();
+        }
+      },
+      async close() {
+        await prisma.$disconnect();
+        await pool.end();
+      },
+    };
+  }
+  const dir = path.join(options.dataDir, 'pglite');
+  if (!options.inMemory) await mkdir(dir, { recursive: true });
+  const lite = await PGlite.create(options.inMemory ? undefined : dir);
+  await migrate(pgliteSession(lite), migrations);
+  const prisma = new PrismaClient({ adapter: new PrismaPGlite(lite) });
+  return {
+    prisma,
+    kind: 'embedded',
+    describe: options.inMemory ? 'embedded Postgres (in memory)' : `embedded Postgres in ${dir}`,
+    pool: undefined,
+    withSession: (fn) => fn(pgliteSession(lite)),
+    async close() {
+      await prisma.$disconnect();
+      await lite.close();
+    },
+  };
+}

@@ -1,0 +1,170 @@
+// Every /iclock request from a clock or a relay: identify, journal what has a body, then answer.
+import { createHash } from 'node:crypto';
+import express, { type Request, type RequestHandler, type Response } from 'express';
+import type { Logger } from 'pino';
+import type { Authenticator } from '../auth/principal.ts';
+import { bearerOf } from '../auth/tokens.ts';
+import type { Clock } from '../clock.ts';
+import type { Config } from '../config.ts';
+import type { Db } from '../db/open.ts';
+import type { CommandQueue } from '../devices/commands.ts';
+import type { DeviceRegistry } from '../devices/registry.ts';
+import { journalUpload } from '../ingest/journal.ts';
+import type { Ingest } from '../ingest/process.ts';
+import { commandLines, deviceOptionsReply, uploadReply } from '../protocol/replies.ts';
+import { iclockVerb, isHandshake, rawQueryOf, readDeviceQuery, uploadTable, type DeviceQuery } from '../protocol/request.ts';
+import { parseInfo } from '../protocol/device-facts.ts';
+import { instantToLocal, zoneOffsetMinutes } from '../protocol/time.ts';
+import { sendDeviceText } from './reply.ts';
+
+export interface IclockDeps {
+  config: Config;
+  db: Db;
+  auth: Authenticator;
+  registry: DeviceRegistry;
+  commands: CommandQueue;
+  ingest: Ingest;
+  clock: Clock;
+  log: Logger;
+}
+
+/** Devices send up to 10 MB photo batches; a 413 would make them resend forever. */
+const readRawBody = express.raw({ type: () => true, limit: '20mb' });
+
+function relayReceivedAt(req: Request, now: Date): Date {
+  const header = req.headers['x-relay-received-at'];
+  const at = typeof header === 'string' ? new Date(header) : undefined;
+  return at && !Number.isNaN(at.getTime()) && at.getTime() <= now.getTime() + 60_000 ? at : now;
+}
+
+function clientAddress(req: Request, trusted: boolean): string | undefined {
+  const forwarded = req.headers['x-forwarded-for'];
+  if (trusted && typeof forwarded === 'string' && forwarded) return forwarded.split(',')[0]!.trim();
+  return req.socket.remoteAddress ?? undefined;
+}
+
+export function iclockRoutes(deps: IclockDeps): RequestHandler {
+  const { clock, log } = deps;
+  return (req, res, next) => {
+    const verb = iclockVerb(req.path);
+    if (!verb) return next();
+    readRawBody(req, res, (err?: unknown) => {
+      if (err) return next(err);
+      handle(deps, verb, req, res).catch((error: unknown) => {
+        // The only failure a device may see: nothing was stored, so it must keep its data and retry.
+        log.error({ err: error, path: req.path }, 'iclock request failed; answered 503');
+        if (!res.headersSent) sendDeviceText(res, clock, 'ERROR: server cannot store data now', 503);
+      });
+    });
+  };
+}
+
+async function handle(deps: IclockDeps, verb: string, req: Request, res: Response): Promise<void> {
+  const { clock, registry } = deps;
+  const rawQuery = rawQueryOf(req.originalUrl);
+  const query = readDeviceQuery(rawQuery);
+  const sn = query.get('sn') ?? '';
+  const bearer = bearerOf(req.headers.authorization);
+  if (req.headers.authorization && !(bearer && deps.auth.isApiToken(bearer))) {
+    sendDeviceText(res, clock, 'Unauthorized: wrong relay token', 401);
+    return;
+  }
+  const trusted = Boolean(bearer);
+  const now = clock.now();
+  const body: Buffer = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
+  const hasBody = req.method !== 'GET' && req.method !== 'HEAD' && body.length > 0;
+
+  if (!sn) {
+    if (hasBody) await journal(deps, req, { sn: '', table: uploadTable(verb, query), rawQuery, body, trusted, now, outcome: 'ignored' });
+    deps.log.warn({ path: req.path }, 'iclock request without SN');
+    sendDeviceText(res, clock, 'OK');
+    return;
+  }
+
+  const handshake = isHandshake(verb, req.method, query);
+  const { device, promoted } = await registry.touch({
+    sn,
+    at: now,
+    trusted,
+    ipAddress: clientAddress(req, trusted),
+    handshake,
+    facts: handshakeFacts(query),
+  });
+  const log = deps.log.child({ sn });
+  if (promoted) {
+    const held = await deps.ingest.applyHeld(device);
+    log.info({ held }, 'device approved by a relay token; held uploads applied');
+  }
+
+  if (handshake) {
+    const stamps = (device.stamps ?? {}) as Record<string, string>;
+    const offsetMinutes = zoneOffsetMinutes(registry.zoneOf(device), now);
+    sendDeviceText(res, clock, deviceOptionsReply({ sn, stamps, offsetMinutes }));
+    return;
+  }
+  if (verb === 'cdata' && req.method === 'GET' && query.get('type')?.toLowerCase() === 'time') {
+    const zone = registry.zoneOf(device);
+    const offset = zoneOffsetMinutes(zone, now);
+    const sign = offset < 0 ? '-' : '+';
+    const hhmm = `${String(Math.floor(Math.abs(offset) / 60)).padStart(2, '0')}:${String(Math.abs(offset) % 60).padStart(2, '0')}`;
+    sendDeviceText(res, clock, `Time=${instantToLocal(now, zone).replace(' ', 'T')}${sign}${hhmm}`);
+    return;
+  }
+  if (verb === 'getrequest') {
+    const info = query.get('info');
+    if (info) {
+      const fields = parseInfo(info);
+      await registry.recordInfo(sn, { info: fields }, fields[0]);
+    }
+    const commands = device.state === 'approved' ? await deps.commands.take(sn, now) : [];
+    sendDeviceText(res, clock, commandLines(commands));
+    return;
+  }
+  if (!hasBody) {
+    sendDeviceText(res, clock, 'OK');
+    return;
+  }
+
+  const table = uploadTable(verb, query);
+  const outcome = device.state === 'approved' ? 'received' : device.state === 'pending' ? 'held' : 'ignored';
+  const upload = await journal(deps, req, { sn, table, rawQuery, body, trusted, now, outcome });
+  // Durable from here on: whatever parsing finds, the device is told its data arrived.
+  if (outcome === 'received') await deps.ingest.apply(upload, device);
+  else log.info({ table, outcome, uploadId: String(upload.id) }, 'upload journaled for a device that is not approved');
+
+  if (verb === 'registry') {
+    const code = createHash('sha256').update(sn).digest('hex').slice(0, 16);
+    sendDeviceText(res, clock, `RegistryCode=${code}`);
+    return;
+  }
+  sendDeviceText(res, clock, verb === 'cdata' ? uploadReply(table, body) : 'OK');
+}
+
+function handshakeFacts(query: DeviceQuery) {
+  return { pushVersion: query.get('pushver'), language: query.get('language'), deviceType: query.get('devicetype') };
+}
+
+interface JournalInput {
+  sn: string;
+  table: string;
+  rawQuery: string;
+  body: Buffer;
+  trusted: boolean;
+  now: Date;
+  outcome: 'received' | 'held' | 'ignored';
+}
+
+function journal(deps: IclockDeps, req: Request, input: JournalInput) {
+  return journalUpload(deps.db, {
+    sn: input.sn,
+    table: input.table,
+    method: req.method,
+    path: req.path,
+    query: input.rawQuery,
+    body: input.body,
+    via: input.trusted ? 'relay' : 'device',
+    remoteAddr: clientAddress(req, input.trusted),
+    receivedAt: input.trusted ? relayReceivedAt(req, input.now) : input.now,
+    outcome: input.outcome,
+  });
+}

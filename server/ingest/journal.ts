@@ -1,0 +1,35 @@
+// The journal: every upload's raw bytes are stored before anything reads them. If this insert fails the
+// device is answered 503 and keeps its data.
+import type { Upload } from '../db/generated/client.ts';
+import type { Db } from '../db/open.ts';
+
+export interface IncomingUpload {
+  sn: string;
+  table: string;
+  method: string;
+  path: string;
+  query: string;
+  body: Buffer;
+  via: 'device' | 'relay';
+  remoteAddr: string | undefined;
+  receivedAt: Date;
+  /** held: the device is not approved yet; ignored: the device was rejected. */
+  outcome: 'received' | 'held' | 'ignored';
+}
+
+export async function journalUpload(db: Db, upload: IncomingUpload): Promise<Upload> {
+  return db.upload.create({
+    data: {
+      sn: upload.sn,
+      table: upload.table,
+      method: upload.method,
+      path: upload.path,
+      query: upload.query,
+      body: upload.body as Uint8Array<ArrayBuffer>,
+      via: upload.via,
+      remoteAddr: upload.remoteAddr ?? null,
+      receivedAt: upload.receivedAt,
+      outcome: upload.outcome,
+    },
+  });
+}

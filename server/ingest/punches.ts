@@ -1,0 +1,78 @@
+// Stores punches idempotently: one multi-row INSERT … ON CONFLICT DO NOTHING per upload, keyed on
+// (device serial, PIN, device-local time). Announces only the rows that are new.
+import type { Punch } from '../db/generated/client.ts';
+import type { Db } from '../db/open.ts';
+import { punchTypeOf, type ParsedPunch, type PunchType } from '../protocol/attlog.ts';
+import { localToInstant } from '../protocol/time.ts';
+import type { IngestBus, PunchEvent } from './events.ts';
+
+export interface PunchToStore extends ParsedPunch {
+  /** The API may say in/out itself; devices leave it to the status code. */
+  punchType?: PunchType;
+  /** Known instant (ISO input with an offset); else computed from the zone. */
+  instant?: Date;
+}
+
+export interface StoreContext {
+  deviceSn: string;
+  zone: string;
+  source: 'device' | 'relay' | 'api';
+  uploadId?: bigint;
+  receivedAt: Date;
+}
+
+export const punchKey = (p: { pin: string; localTime: string }) => `${p.pin}\u0000${p.localTime}`;
+
+export function toPunchEvent(p: Punch): PunchEvent {
+  return {
+    id: String(p.id),
+    deviceSn: p.deviceSn,
+    pin: p.pin,
+    localTime: p.localTime,
+    instant: p.instant.toISOString(),
+    punchType: p.punchType as PunchEvent['punchType'],
+    status: p.status,
+    verify: p.verify,
+    source: p.source,
+    receivedAt: p.receivedAt.toISOString(),
+  };
+}
+
+export type PunchRow = Omit<Punch, 'id'>;
+
+/** Rows for one device's punches; in-body duplicates collapse (first wins). */
+export function punchRows(ctx: StoreContext, punches: readonly PunchToStore[]): PunchRow[] {
+  const seen = new Set<string>();
+  const rows: PunchRow[] = [];
+  for (const p of punches) {
+    const key = punchKey(p);
+    if (seen.has(key)) continue;
+    seen.add(key);
+    rows.push({
+      deviceSn: ctx.deviceSn,
+      pin: p.pin,
+      localTime: p.localTime,
+      instant: p.instant ?? localToInstant(p.localTime, ctx.zone),
+      status: p.status,
+      punchType: p.punchType ?? punchTypeOf(p.status),
+      verify: p.verify,
+      workcode: p.workcode,
+      source: ctx.source,
+      uploadId: ctx.uploadId ?? null,
+      receivedAt: ctx.receivedAt,
+    });
+  }
+  return rows;
+}
+
+/** One INSERT … ON CONFLICT DO NOTHING RETURNING for all rows (atomic); announces the new ones after commit. */
+export async function insertPunchRows(db: Db, bus: IngestBus, rows: readonly PunchRow[]): Promise<Punch[]> {
+  if (rows.length === 0) return [];
+  const created = await db.punch.createManyAndReturn({ data: [...rows], skipDuplicates: true });
+  if (created.length > 0) bus.emit('punches', created.map(toPunchEvent));
+  return created;
+}
+
+export function storePunches(db: Db, bus: IngestBus, ctx: StoreContext, punches: readonly PunchToStore[]): Promise<Punch[]> {
+  return insertPunchRows(db, bus, punchRows(ctx, punches));
+}

@@ -1,0 +1,55 @@
+// The ERP receiver: the only place that reads the environment, listens and handles signals.
+import 'dotenv/config';
+import { readFile } from 'node:fs/promises';
+import { systemClock } from './clock.ts';
+import { ConfigError, readConfig } from './config.ts';
+import { openDatabase } from './db/open.ts';
+import { createLogger } from './log.ts';
+import { startReceiver } from './server.ts';
+
+async function main(): Promise<void> {
+  let config;
+  try {
+    config = readConfig(process.env);
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      console.error(err.message);
+      process.exit(1);
+    }
+    throw err;
+  }
+  const log = createLogger(config.logLevel);
+  const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  const receiver = await startReceiver({ config, database, clock: systemClock, log });
+
+  const lines = [
+    `ZKTeco receiver listening on http://${config.host}:${config.port} (devices: /iclock, API: /zkteco/api, live page: /employees/attendance/live)`,
+    `Database: ${database.describe}`,
+  ];
+  if (receiver.secrets.generatedTokenFile) {
+    const token = (await readFile(receiver.secrets.generatedTokenFile, 'utf8')).trim();
+    lines.push(`API token (generated now, shown once; kept in ${receiver.secrets.generatedTokenFile}): ${token}`);
+  } else if (receiver.secrets.tokenFile) {
+    lines.push(`API token: in ${receiver.secrets.tokenFile}`);
+  } else {
+    lines.push('API tokens: from API_TOKENS');
+  }
+  console.log(lines.join('\n'));
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log.info({ signal }, 'stopping: finishing requests in flight');
+    await receiver.close();
+    await database.close();
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void stop('SIGINT'));
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+}
+
+main().catch((err) => {
+  console.error(`Receiver failed to start: ${err instanceof Error ? err.message : String(err)}`);
+  process.exit(1);
+});

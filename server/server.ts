@@ -1,0 +1,53 @@
+// Starts a receiver on an HTTP server: used by main.ts, by the tests (port 0) and by the bench.
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Logger } from 'pino';
+import { buildApp, buildServices, type Services } from './app.ts';
+import { loadSecrets, type Secrets } from './auth/secrets.ts';
+import type { Clock } from './clock.ts';
+import type { Config } from './config.ts';
+import type { Database } from './db/open.ts';
+
+export interface Receiver {
+  url: string;
+  server: http.Server;
+  services: Services;
+  secrets: Secrets;
+  close(): Promise<void>;
+}
+
+export interface ReceiverDeps {
+  config: Config;
+  database: Database;
+  clock: Clock;
+  log: Logger;
+}
+
+export async function startReceiver(deps: ReceiverDeps, listen = { port: deps.config.port, host: deps.config.host }): Promise<Receiver> {
+  const secrets = await loadSecrets(deps.config);
+  const services = buildServices({ ...deps, secrets });
+  const app = buildApp({ ...deps, secrets }, services);
+  const server = http.createServer(app);
+  server.keepAliveTimeout = 5_000;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(listen.port, listen.host, () => resolve());
+  });
+  // Uploads journaled before a crash but never applied are applied now.
+  const unfinished = await services.ingest.applyUnfinished();
+  if (unfinished > 0) deps.log.info({ uploads: unfinished }, 'applied uploads left unfinished by the last run');
+  const { port } = server.address() as AddressInfo;
+  const host = listen.host === '0.0.0.0' || listen.host === '::' ? '127.0.0.1' : listen.host;
+  return {
+    url: `http://${host}:${port}`,
+    server,
+    services,
+    secrets,
+    async close() {
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeIdleConnections();
+      });
+    },
+  };
+}

@@ -1,0 +1,53 @@
+// Starts the real receiver on port 0 with a real database, for tests that speak HTTP to it.
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { fixedClock, systemClock, type Clock } from '../../server/clock.ts';
+import { readConfig, type Config } from '../../server/config.ts';
+import type { Database } from '../../server/db/open.ts';
+import { createLogger } from '../../server/log.ts';
+import { startReceiver, type Receiver } from '../../server/server.ts';
+import { freshDatabase } from './database.ts';
+
+export const TEST_TOKEN = 'test-token-0123456789abcdef';
+export const TEST_JWT_SECRET = 'test-jwt-secret-0123456789abcdef';
+
+export interface TestReceiver {
+  url: string;
+  receiver: Receiver;
+  database: Database;
+  config: Config;
+  clock: Clock & { set?(iso: string): void };
+  token: string;
+  close(): Promise<void>;
+}
+
+/** env: receiver settings (strings as in the environment); clockAt pins the clock (fixtures' now_utc). */
+export async function startTestReceiver(options: { env?: Record<string, string>; clockAt?: string } = {}): Promise<TestReceiver> {
+  const dataDir = await mkdtemp(path.join(os.tmpdir(), 'zk-recv-'));
+  const config = readConfig({
+    API_TOKENS: TEST_TOKEN,
+    JWT_SECRET: TEST_JWT_SECRET,
+    DEVICE_TIMEZONE: 'Europe/Paris',
+    DATA_DIR: dataDir,
+    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+    ...options.env,
+  });
+  const db = await freshDatabase();
+  const clock = options.clockAt ? fixedClock(options.clockAt) : systemClock;
+  const log = createLogger(config.logLevel);
+  const receiver = await startReceiver({ config, database: db.database, clock, log }, { port: 0, host: '127.0.0.1' });
+  return {
+    url: receiver.url,
+    receiver,
+    database: db.database,
+    config,
+    clock,
+    token: TEST_TOKEN,
+    async close() {
+      await receiver.close();
+      await db.drop();
+      await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+}
