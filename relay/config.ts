@@ -1,0 +1,69 @@
+// Relay settings: read once from the environment, validated, frozen. Nothing else in relay/ reads process.env.
+import path from 'node:path';
+import { z } from 'zod';
+
+const schema = z.object({
+  RELAY_UPSTREAM: z
+    .string({ error: 'is required (the receiver base URL, e.g. https://erp.example.com)' })
+    .url('must be a URL such as https://erp.example.com')
+    .refine((value) => /^https?:\/\//i.test(value), 'must start with http:// or https://'),
+  RELAY_TOKEN: z.string({ error: 'is required (a Bearer token of the receiver)' }).trim().min(1, 'must not be empty'),
+  RELAY_DATA_DIR: z.string().min(1).default('./relay-data'),
+  RELAY_PORT: z.coerce.number().int().min(0).max(65535).default(8090),
+  RELAY_HOST: z.string().min(1).default('0.0.0.0'),
+  RELAY_QUEUE_MAX_MB: z.coerce.number().positive().default(1024),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+
+export interface ForwardingSettings {
+  /** Uploads of one clock that may be in flight at once (ATTLOG runs only; other tables go one by one). */
+  window: number;
+  /** Upstream time limit for a queued upload. */
+  timeoutMs: number;
+  /** Upstream time limit for a live handshake or getrequest, after which the relay answers on its own. */
+  liveTimeoutMs: number;
+  backoffBaseMs: number;
+  backoffMaxMs: number;
+}
+
+export interface RelayConfig {
+  host: string;
+  port: number;
+  /** The receiver's base URL (no trailing slash). */
+  upstream: string;
+  token: string;
+  dataDir: string;
+  queueMaxBytes: number;
+  logLevel: string;
+  forwarding: Readonly<ForwardingSettings>;
+}
+
+export const DEFAULT_FORWARDING: Readonly<ForwardingSettings> = Object.freeze({
+  window: 8,
+  timeoutMs: 30_000,
+  liveTimeoutMs: 3_000,
+  backoffBaseMs: 250,
+  backoffMaxMs: 60_000,
+});
+
+export class ConfigError extends Error {}
+
+/** Reads the relay's settings; throws one ConfigError line naming the first wrong setting. */
+export function readRelayConfig(env: NodeJS.ProcessEnv): Readonly<RelayConfig> {
+  const parsed = schema.safeParse(env);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw new ConfigError(`Invalid setting ${issue.path.join('.') || '(environment)'}: ${issue.message}`);
+  }
+  const e = parsed.data;
+  return Object.freeze({
+    host: e.RELAY_HOST,
+    port: e.RELAY_PORT,
+    upstream: e.RELAY_UPSTREAM.replace(/\/+$/, ''),
+    token: e.RELAY_TOKEN,
+    dataDir: path.resolve(e.RELAY_DATA_DIR),
+    queueMaxBytes: Math.round(e.RELAY_QUEUE_MAX_MB * 1024 * 1024),
+    logLevel: e.LOG_LEVEL,
+    forwarding: DEFAULT_FORWARDING,
+  });
+}

@@ -1,0 +1,54 @@
+// What the relay remembers per clock so it can answer a handshake on its own while the receiver is away:
+// the receiver's last options block, and the last cursor (Stamp) the clock sent per table.
+import { deviceOptionsReply, type DeviceQuery } from '../server/protocol/index.ts';
+import type { DeviceMemory, RelayStore } from './store.ts';
+
+/** The query name that carries each table's cursor (protocol.md §4.3); OPERLOG also uses Stamp on some firmware. */
+const STAMP_PARAMS: Readonly<Record<string, readonly string[]>> = {
+  ATTLOG: ['stamp'],
+  OPERLOG: ['opstamp', 'stamp'],
+  ATTPHOTO: ['photostamp', 'stamp'],
+  BIODATA: ['stamp'],
+};
+
+export class DeviceMemories {
+  constructor(private readonly store: RelayStore) {}
+
+  private get(sn: string): DeviceMemory {
+    return this.store.devices.get(sn) ?? { stamps: {} };
+  }
+
+  /** Remembers the cursor an upload carried (best effort: it only shapes a fallback handshake). */
+  noteUpload(sn: string, table: string, query: DeviceQuery): void {
+    const names = STAMP_PARAMS[table];
+    const stamp = names?.map((name) => query.get(name)).find((value) => value);
+    if (!sn || !stamp) return;
+    const memory = this.get(sn);
+    if (memory.stamps[table] === stamp) return;
+    this.store.devices.put(sn, { ...memory, stamps: { ...memory.stamps, [table]: stamp } }).catch(() => undefined);
+  }
+
+  /** Keeps the receiver's options block for this clock (only a real block, never a bare `OK`). */
+  async rememberOptions(sn: string, block: string, at: Date): Promise<void> {
+    if (!sn || !/^GET OPTION FROM:/i.test(block.trimStart())) return;
+    const memory = this.get(sn);
+    if (memory.options === block) return;
+    await this.store.devices.put(sn, { ...memory, options: block, optionsAt: at.toISOString() });
+  }
+
+  /**
+   * The handshake answer when the receiver cannot be reached: its last block for this clock, else our
+   * own block with the machine's UTC offset and the cursors this clock last sent. Tables without a
+   * known cursor get no Stamp line at all: `Stamp=None` (the seed's block) asks the clock to resend
+   * its whole log, while a missing line leaves the clock's own cursor as it is.
+   */
+  fallbackOptions(sn: string, now: Date): { block: string; source: 'kept' | 'default' } {
+    const memory = this.get(sn);
+    if (memory.options) return { block: memory.options, source: 'kept' };
+    const block = deviceOptionsReply({ sn, stamps: memory.stamps, offsetMinutes: -now.getTimezoneOffset() })
+      .split('\n')
+      .filter((line) => !/^\w*Stamp=None$/.test(line))
+      .join('\n');
+    return { block, source: 'default' };
+  }
+}

@@ -1,0 +1,44 @@
+// `npm run relay`: reads settings (a .env file when present; real environment variables win), starts the
+// relay, and stops it cleanly on SIGINT/SIGTERM.
+import dotenv from 'dotenv';
+import { ConfigError, readRelayConfig, type RelayConfig } from './config.ts';
+import { createRelayLogger } from './logger.ts';
+import { buildRelay } from './relay.ts';
+
+dotenv.config({ quiet: true });
+
+let config: Readonly<RelayConfig>;
+try {
+  config = readRelayConfig(process.env);
+} catch (err) {
+  if (!(err instanceof ConfigError)) throw err;
+  console.error(`relay: ${err.message}`);
+  process.exit(1);
+}
+
+const log = createRelayLogger(config.logLevel);
+const relay = await buildRelay({ config, log });
+const address = await relay.listen(config.port, config.host).catch((err: Error) => {
+  log.fatal({ err }, `cannot listen on ${config.host}:${config.port}`);
+  process.exit(1);
+});
+log.info({ host: address.address, port: address.port, upstream: config.upstream }, 'relay listening');
+
+let stopping = false;
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(signal, () => {
+    if (stopping) return;
+    stopping = true;
+    log.info({ signal }, 'relay stopping');
+    relay.close().then(
+      () => {
+        log.info('relay stopped');
+        process.exit(0);
+      },
+      (err: unknown) => {
+        log.error({ err }, 'relay did not stop cleanly');
+        process.exit(1);
+      },
+    );
+  });
+}

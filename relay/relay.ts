@@ -1,0 +1,71 @@
+// Wires the relay: store, queue, forwarder, HTTP app. Building is separate from listening, so tests and
+// benches run it on port 0 in-process; main.ts is the only place that reads the environment.
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Logger } from 'pino';
+import { buildRelayApp } from './app.ts';
+import { systemClock, type Clock } from './clock.ts';
+import type { RelayConfig } from './config.ts';
+import { DeviceMemories } from './devices.ts';
+import { Forwarder } from './forwarder.ts';
+import { RelayQueue } from './queue.ts';
+import { relayStatus, UpstreamHealth } from './status.ts';
+import { openRelayStore } from './store.ts';
+import { createUpstreamClient } from './upstream.ts';
+
+export interface RelayDeps {
+  config: Readonly<RelayConfig>;
+  log: Logger;
+  clock?: Clock;
+}
+
+export interface Relay {
+  /** Starts forwarding and listens; resolves with the bound address (port 0 picks a free port). */
+  listen(port?: number, host?: string): Promise<AddressInfo>;
+  /** Stops accepting, finishes requests in flight, stops forwarding, closes the store. */
+  close(): Promise<void>;
+  status(): ReturnType<typeof relayStatus>;
+}
+
+const FORWARD_GRACE_MS = 5_000;
+
+export async function buildRelay({ config, log, clock = systemClock }: RelayDeps): Promise<Relay> {
+  const store = openRelayStore(config.dataDir);
+  const queue = new RelayQueue(store, config.queueMaxBytes);
+  const released = await queue.releaseRejectedFromEarlierRun();
+  if (released > 0) log.warn({ count: released }, 'entries the receiver refused in an earlier run are queued again');
+  const health = new UpstreamHealth();
+  const upstream = createUpstreamClient(config.upstream, config.token);
+  const devices = new DeviceMemories(store);
+  const forwarder = new Forwarder({ queue, upstream, health, settings: config.forwarding, log, clock });
+  const app = buildRelayApp({
+    queue, devices, forwarder, upstream, health, liveTimeoutMs: config.forwarding.liveTimeoutMs, log, clock,
+  });
+  const server = http.createServer(app);
+  let closing: Promise<void> | null = null;
+
+  return {
+    listen(port = config.port, host = config.host) {
+      return new Promise((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(port, host, () => {
+          server.off('error', reject);
+          forwarder.start();
+          log.info({ pending: queue.pending.size, data_dir: config.dataDir }, 'forwarding started');
+          resolve(server.address() as AddressInfo);
+        });
+      });
+    },
+    close() {
+      closing ??= (async () => {
+        const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
+        server.closeIdleConnections();
+        await stopped;
+        await forwarder.stop(FORWARD_GRACE_MS);
+        await store.close();
+      })();
+      return closing;
+    },
+    status: () => relayStatus(queue, health, clock.now()),
+  };
+}

@@ -1,0 +1,64 @@
+// What the relay knows of the receiver, and the JSON of GET /relay/status.
+import type { RelayQueue } from './queue.ts';
+
+export interface LastError {
+  at: string;
+  message: string;
+  /** The receiver's HTTP status, absent when there was no answer at all. */
+  status?: number;
+}
+
+export class UpstreamHealth {
+  /** null until the relay has talked to the receiver once. */
+  reachable: boolean | null = null;
+  checkedAt: string | null = null;
+  lastSuccessAt: string | null = null;
+  lastError: LastError | null = null;
+
+  /** Any HTTP answer proves the receiver reachable; only a 2xx is a success. */
+  answered(at: Date, ok: boolean, error?: Omit<LastError, 'at'>): void {
+    this.reachable = true;
+    this.checkedAt = at.toISOString();
+    if (ok) this.lastSuccessAt = this.checkedAt;
+    else if (error) this.lastError = { at: this.checkedAt, ...error };
+  }
+
+  unreachable(at: Date, message: string): void {
+    this.reachable = false;
+    this.checkedAt = at.toISOString();
+    this.lastError = { at: this.checkedAt, message };
+  }
+}
+
+const REJECTED_SHOWN = 10;
+
+export function relayStatus(queue: RelayQueue, health: UpstreamHealth, now: Date) {
+  const oldest = queue.oldestPending();
+  const rejected = [...queue.rejected.values()];
+  return {
+    queue_depth: queue.pending.size,
+    oldest_pending_age_s: oldest ? Math.max(0, Math.round((now.getTime() - Date.parse(oldest.receivedAt)) / 1000)) : null,
+    oldest_pending_received_at: oldest?.receivedAt ?? null,
+    queue_bytes: queue.heldBytes,
+    queue_cap_bytes: queue.capBytes,
+    delivered: queue.delivered,
+    last_success_at: health.lastSuccessAt,
+    last_error: health.lastError,
+    upstream_reachable: health.reachable,
+    upstream_checked_at: health.checkedAt,
+    rejected: {
+      count: rejected.length,
+      entries: rejected.slice(-REJECTED_SHOWN).map((item) => ({
+        id: item.id,
+        sn: item.sn,
+        method: item.method,
+        path: item.path,
+        table: item.table,
+        received_at: item.receivedAt,
+        status: item.status,
+        reason: item.reason,
+        rejected_at: item.at,
+      })),
+    },
+  };
+}
