@@ -1,0 +1,89 @@
+// SIGKILL at any moment: every punch a clock was told was received reaches the receiver after a restart.
+import { afterEach, describe, expect, it } from 'vitest';
+import {
+  acceptAll, attlogBatch, clockRequest, freePort, keysOf, kill, punchesReceived, sleep, spawnRelay, startUpstream, tempDir,
+  waitFor, type RelayProcess, type Upstream,
+} from './harness.ts';
+
+let relays: RelayProcess[] = [];
+let upstream: Upstream | undefined;
+
+afterEach(async () => {
+  for (const relay of relays) if (relay.child.exitCode === null && relay.child.signalCode === null) await kill(relay);
+  await upstream?.stop();
+  relays = [];
+  upstream = undefined;
+});
+
+/** Two clocks upload as fast as they can until the relay dies; returns the punches acknowledged with OK:<n>. */
+async function burstUntilKilled(relay: RelayProcess, firstBatch: number, killAfterAcks: number): Promise<string[]> {
+  const acknowledged: string[] = [];
+  let acks = 0;
+  let next = firstBatch;
+  let dead = false;
+  const clockLoop = async (sn: string) => {
+    while (!dead) {
+      const batch = attlogBatch(next++, 20);
+      try {
+        const reply = await clockRequest(relay.url, 'POST', `/iclock/cdata?SN=${sn}&table=ATTLOG&Stamp=9999`, batch.body);
+        if (reply.status === 200 && reply.text === 'OK:20') {
+          acknowledged.push(...keysOf(sn, batch));
+          if (++acks === killAfterAcks) {
+            dead = true;
+            relay.child.kill('SIGKILL');
+          }
+        }
+      } catch {
+        dead = true; // connection refused or reset: the relay is gone
+      }
+    }
+  };
+  await Promise.all(['CLOCKA0001', 'CLOCKB0002', 'CLOCKA0001', 'CLOCKB0002'].map(clockLoop));
+  await relay.exited;
+  return acknowledged;
+}
+
+describe('relay crash safety', () => {
+  it('loses no acknowledged punch when killed with SIGKILL during bursts (three kills)', async () => {
+    // A slowish receiver so the queue holds a backlog, with entries in flight, at each kill.
+    upstream = await startUpstream((r) => ({ ...(acceptAll(r) as { status: number; body: string }), delayMs: 15 }));
+    const dataDir = tempDir('crash');
+    const acknowledged: string[] = [];
+    for (const [round, killAfter] of [37, 81, 23].entries()) {
+      const relay = await spawnRelay({ upstream: upstream.url, dataDir });
+      relays.push(relay);
+      acknowledged.push(...(await burstUntilKilled(relay, round * 1000, killAfter)));
+      expect(relay.child.signalCode).toBe('SIGKILL');
+    }
+    const last = await spawnRelay({ upstream: upstream.url, dataDir });
+    relays.push(last);
+    await waitFor('queue drained after the last restart', async () => (await last.status()).queue_depth === 0, 30_000);
+
+    const received = new Set(punchesReceived(upstream));
+    const lost = acknowledged.filter((key) => !received.has(key));
+    expect(acknowledged.length).toBeGreaterThan(100 * 20);
+    expect(lost).toEqual([]);
+  }, 90_000);
+
+  it('stops cleanly on SIGTERM with exit code 0, keeping the queue for the next start', async () => {
+    const port = await freePort();
+    const dataDir = tempDir('term');
+    const relay = await spawnRelay({ upstream: `http://127.0.0.1:${port}`, dataDir });
+    relays.push(relay);
+    const sent: string[] = [];
+    for (let i = 0; i < 5; i++) {
+      const batch = attlogBatch(i, 10);
+      expect((await clockRequest(relay.url, 'POST', '/iclock/cdata?SN=CLOCKC0003&table=ATTLOG', batch.body)).status).toBe(200);
+      sent.push(...keysOf('CLOCKC0003', batch));
+    }
+    expect(await kill(relay, 'SIGTERM')).toBe(0);
+    expect(relay.logs.some((l) => l.msg === 'relay stopped')).toBe(true);
+
+    upstream = await startUpstream(acceptAll, port);
+    await sleep(100);
+    const again = await spawnRelay({ upstream: upstream.url, dataDir });
+    relays.push(again);
+    await waitFor('delivered after restart', async () => (await again.status()).delivered === 5);
+    expect(new Set(punchesReceived(upstream))).toEqual(new Set(sent));
+  }, 30_000);
+});
