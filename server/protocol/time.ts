@@ -17,13 +17,37 @@ export function isValidZone(zone: string): boolean {
   return IANAZone.isValidZone(zone);
 }
 
+const offsetAt = (zone: string, ms: number) => DateTime.fromMillis(ms, { zone }).offset;
+
 /**
- * The UTC instant of a device-local time in `zone`. A time skipped by a spring DST change moves forward;
- * a repeated autumn time takes the earlier offset (protocol.md §8.3).
+ * The UTC instant of a device-local time in `zone`. A repeated autumn time takes the earlier offset
+ * (its first occurrence); a time skipped in spring moves forward by the gap (protocol.md §8.3).
  */
 export function localToInstant(localTime: string, zone: string): Date {
-  // Luxon already resolves both cases this way; tests pin it (test/protocol/time.test.ts).
-  return DateTime.fromFormat(localTime, 'yyyy-MM-dd HH:mm:ss', { zone }).toJSDate();
+  const key = `${zone}|${localTime.slice(0, 16)}`;
+  const seconds = Number(localTime.slice(17, 19));
+  let minuteStart = instantCache.get(key);
+  if (minuteStart === undefined) {
+    minuteStart = computeInstant(`${localTime.slice(0, 16)}:00`, zone).getTime();
+    if (instantCache.size >= 50_000) instantCache.clear();
+    instantCache.set(key, minuteStart);
+  }
+  return new Date(minuteStart + seconds * 1000);
+}
+
+/** Offsets only change on whole minutes: ingest converts thousands of punches of the same few minutes. */
+const instantCache = new Map<string, number>();
+
+function computeInstant(localTime: string, zone: string): Date {
+  const [date, time] = localTime.split(' ') as [string, string];
+  const [y, mo, d] = date.split('-').map(Number) as [number, number, number];
+  const [h, mi, s] = time.split(':').map(Number) as [number, number, number];
+  const naive = Date.UTC(y, mo - 1, d, h, mi, s);
+  const day = 86_400_000;
+  const offsets = new Set([offsetAt(zone, naive - day), offsetAt(zone, naive), offsetAt(zone, naive + day)]);
+  const valid = [...offsets].map((o) => naive - o * 60_000).filter((ms) => offsetAt(zone, ms) * 60_000 === naive - ms);
+  if (valid.length > 0) return new Date(Math.min(...valid));
+  return new Date(naive - offsetAt(zone, naive - day) * 60_000);
 }
 
 /** Device-local "YYYY-MM-DD HH:MM:SS" of an instant in `zone`. */
