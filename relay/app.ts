@@ -7,6 +7,7 @@ import type { Clock } from './clock.ts';
 import type { DeviceMemories } from './devices.ts';
 import type { Forwarder } from './forwarder.ts';
 import type { RelayQueue } from './queue.ts';
+import type { StoredRequest } from './store.ts';
 import { relayStatus, type UpstreamHealth } from './status.ts';
 import type { UpstreamClient } from './upstream.ts';
 
@@ -58,7 +59,7 @@ export function buildRelayApp(deps: RelayAppDeps): express.Express {
     if (carriesData) {
       const table = uploadTable(verb, query);
       try {
-        const item = await queue.append({
+        const request: StoredRequest = {
           method: req.method,
           path,
           rawQuery,
@@ -69,8 +70,8 @@ export function buildRelayApp(deps: RelayAppDeps): express.Express {
           remoteAddress: clientAddress(req),
           sn,
           table,
-        });
-        devices.noteUpload(sn, table, query);
+        };
+        const [item] = await Promise.all([queue.append(request), devices.noteUpload(sn, table, query)]);
         forwarder.add(item);
         reqLog.info({ id: item.id, table, bytes: body.length }, 'queued');
       } catch (err) {

@@ -18,14 +18,17 @@ export class DeviceMemories {
     return this.store.devices.get(sn) ?? { stamps: {} };
   }
 
-  /** Remembers the cursor an upload carried (best effort: it only shapes a fallback handshake). */
-  noteUpload(sn: string, table: string, query: DeviceQuery): void {
+  /**
+   * Remembers the cursor an upload carried. Called in the same tick as the upload's append, so both land
+   * in one commit; best effort (never rejects): it only shapes a fallback handshake.
+   */
+  async noteUpload(sn: string, table: string, query: DeviceQuery): Promise<void> {
     const names = STAMP_PARAMS[table];
     const stamp = names?.map((name) => query.get(name)).find((value) => value);
     if (!sn || !stamp) return;
     const memory = this.get(sn);
     if (memory.stamps[table] === stamp) return;
-    this.store.devices.put(sn, { ...memory, stamps: { ...memory.stamps, [table]: stamp } }).catch(() => undefined);
+    await this.store.devices.put(sn, { ...memory, stamps: { ...memory.stamps, [table]: stamp } }).catch(() => undefined);
   }
 
   /** Keeps the receiver's options block for this clock (only a real block, never a bare `OK`). */

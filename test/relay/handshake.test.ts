@@ -1,0 +1,97 @@
+// Handshake and getrequest go to the receiver live; without it the relay answers sensibly on its own.
+import { afterEach, describe, expect, it } from 'vitest';
+import { clockRequest, freePort, kill, spawnRelay, startUpstream, tempDir, TOKEN, waitFor, type RelayProcess, type Upstream } from './harness.ts';
+
+const SN = 'AEWD200560017';
+const RECEIVER_BLOCK = `GET OPTION FROM: ${SN}\nATTLOGStamp=555\nOPERLOGStamp=556\nErrorDelay=30\nDelay=10\nTransFlag=TransData AttLog\tOpLog\nTimeZone=1\nRealtime=1\n`;
+let relays: RelayProcess[] = [];
+let upstream: Upstream | undefined;
+
+afterEach(async () => {
+  for (const relay of relays) await kill(relay);
+  await upstream?.stop();
+  relays = [];
+  upstream = undefined;
+});
+
+function receiver(): Promise<Upstream> {
+  return startUpstream((r) => {
+    if (r.path === '/iclock/cdata') return { status: 200, body: RECEIVER_BLOCK };
+    if (r.path === '/iclock/getrequest') return { status: 200, body: 'C:7:INFO\n' };
+    return { status: 404 };
+  });
+}
+
+describe('relay handshake and getrequest', () => {
+  it('passes the receiver answers through live, and keeps the options block across a SIGKILL for when it is gone', async () => {
+    upstream = await receiver();
+    const dataDir = tempDir('hs');
+    const relay = await spawnRelay({ upstream: upstream.url, dataDir });
+    relays.push(relay);
+
+    const handshake = await clockRequest(relay.url, 'GET', `/iclock/cdata?SN=${SN}&options=all&pushver=2.4.1&language=69`);
+    expect(handshake.status).toBe(200);
+    expect(handshake.text).toBe(RECEIVER_BLOCK);
+    expect(handshake.headers['content-type']).toMatch(/^text\/plain/);
+    expect(handshake.headers.date).toBeDefined();
+    const poll = await clockRequest(relay.url, 'GET', `/iclock/getrequest?SN=${SN}&INFO=Ver%206.60,12,10,3456`);
+    expect(poll.text).toBe('C:7:INFO\n');
+    expect(upstream.received.map((r) => [r.method, r.path, r.rawQuery, r.headers.authorization])).toEqual([
+      ['GET', '/iclock/cdata', `SN=${SN}&options=all&pushver=2.4.1&language=69`, `Bearer ${TOKEN}`],
+      ['GET', '/iclock/getrequest', `SN=${SN}&INFO=Ver%206.60,12,10,3456`, `Bearer ${TOKEN}`],
+    ]);
+
+    // The receiver goes away and the relay is killed; after a restart it still has the receiver's block.
+    await upstream.stop();
+    await kill(relays.pop()!);
+    const again = await spawnRelay({ upstream: upstream.url, dataDir });
+    relays.push(again);
+    expect((await clockRequest(again.url, 'GET', `/iclock/cdata.aspx?SN=${SN}&options=all`)).text).toBe(RECEIVER_BLOCK);
+    expect((await clockRequest(again.url, 'GET', `/iclock/getrequest?SN=${SN}`)).text).toBe('OK');
+    expect((await again.status()).upstream_reachable).toBe(false);
+  });
+
+  it('answers a clock it never saw with its own block: its serial, the machine zone, text TransFlag, no Stamp=None', async () => {
+    const relay = await spawnRelay({ upstream: `http://127.0.0.1:${await freePort()}`, dataDir: tempDir('hs-default') });
+    relays.push(relay);
+    const block = (await clockRequest(relay.url, 'GET', '/iclock/cdata?SN=NEWCLOCK01&options=all')).text;
+    const lines = block.split('\n');
+    expect(lines[0]).toBe('GET OPTION FROM: NEWCLOCK01');
+    expect(lines).toContain('TransFlag=TransData AttLog\tOpLog\tEnrollUser\tChgUser');
+    expect(lines).toContain('Realtime=1');
+    expect(lines.some((line) => /^TimeZone=-?\d+$/.test(line))).toBe(true);
+    expect(block).not.toMatch(/Stamp=None/);
+    expect(block).not.toContain('GET OPTION FROM: 10000');
+
+    // Once the clock has uploaded, its own cursors come back to it.
+    await clockRequest(relay.url, 'POST', '/iclock/cdata?SN=NEWCLOCK01&table=ATTLOG&Stamp=777', Buffer.from('1\t2025-12-07 08:30:15\t0\t1\n'));
+    await clockRequest(relay.url, 'POST', '/iclock/cdata?SN=NEWCLOCK01&table=OPERLOG&OpStamp=778', Buffer.from('OPLOG 4\t0\t2025-12-07 08:00:00\t0\t0\t0\t0\n'));
+    const later = (await clockRequest(relay.url, 'GET', '/iclock/cdata?SN=NEWCLOCK01&options=all')).text.split('\n');
+    expect(later).toContain('ATTLOGStamp=777');
+    expect(later).toContain('OPERLOGStamp=778');
+    expect(later.some((line) => line.startsWith('ATTPHOTOStamp='))).toBe(false);
+  });
+
+  it('falls back when the receiver refuses the token, and records why', async () => {
+    upstream = await startUpstream(() => ({ status: 401, body: 'invalid token' }));
+    const relay = await spawnRelay({ upstream: upstream.url, dataDir: tempDir('hs-401') });
+    relays.push(relay);
+    const block = (await clockRequest(relay.url, 'GET', `/iclock/cdata?SN=${SN}&options=all`)).text;
+    expect(block.startsWith(`GET OPTION FROM: ${SN}\n`)).toBe(true);
+    expect((await clockRequest(relay.url, 'GET', `/iclock/getrequest?SN=${SN}`)).text).toBe('OK');
+    const status = await relay.status();
+    expect(status.last_error).toMatchObject({ status: 401 });
+    expect(status.upstream_reachable).toBe(true);
+  });
+
+  it('answers ping itself and 404s paths outside /iclock', async () => {
+    upstream = await receiver();
+    const relay = await spawnRelay({ upstream: upstream.url, dataDir: tempDir('ping') });
+    relays.push(relay);
+    expect((await clockRequest(relay.url, 'GET', `/iclock/ping?SN=${SN}`)).text).toBe('OK');
+    expect((await clockRequest(relay.url, 'POST', `/iclock/ping/?SN=${SN}`)).text).toBe('OK');
+    expect((await clockRequest(relay.url, 'GET', '/favicon.ico')).status).toBe(404);
+    await waitFor('status answers', () => relay.status());
+    expect(upstream.received).toEqual([]);
+  });
+});
