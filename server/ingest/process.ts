@@ -49,21 +49,25 @@ export class Ingest {
       this.deps.log.error({ err, sn: upload.sn, uploadId: String(upload.id) }, 'upload journaled but not applied; kept for re-parse');
       result = { outcome: 'failed', linesTotal: 0, linesTaken: 0, errors: [{ reason: String(err) }] };
     }
-    await this.deps.db.upload.update({
-      where: { id: upload.id },
-      data: {
-        outcome: result.outcome,
-        linesTotal: result.linesTotal,
-        linesTaken: result.linesTaken,
-        errors: result.errors as object[],
-        parsedAt: this.deps.clock.now(),
-      },
-    });
+    await this.recordOutcome(upload, result);
     if (result.stamp && result.outcome !== 'failed') await this.deps.registry.recordStamps(device.sn, Object.fromEntries([result.stamp]));
     if (result.errors.length > 0 && result.outcome !== 'failed') {
       this.deps.log.warn({ sn: upload.sn, uploadId: String(upload.id), rejected: result.errors.length }, 'upload has lines that did not parse');
     }
     return result;
+  }
+
+  /** Never throws: the upload is durable already, and the device must hear OK for it. */
+  private async recordOutcome(upload: Upload, result: Outcome): Promise<void> {
+    const data = { outcome: result.outcome, linesTotal: result.linesTotal, linesTaken: result.linesTaken, parsedAt: this.deps.clock.now() };
+    try {
+      await this.deps.db.upload.update({ where: { id: upload.id }, data: { ...data, errors: result.errors as object[] } });
+    } catch (err) {
+      this.deps.log.error({ err, uploadId: String(upload.id) }, 'could not record the parse report of an upload');
+      await this.deps.db.upload
+        .update({ where: { id: upload.id }, data: { ...data, errors: [{ reason: 'parse report could not be stored' }] } })
+        .catch(() => undefined);
+    }
   }
 
   /** Applies the uploads held for a device until it was approved, oldest first. */

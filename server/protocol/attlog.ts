@@ -68,13 +68,18 @@ export function parseAttlogLine(text: string): ParsedPunch | string {
   };
 }
 
+/** A rejected line as it can be shown and stored (JSON text cannot hold NUL): control bytes but TAB become U+FFFD. */
+export function printable(text: string): string {
+  return text.replace(/[\x00-\x08\x0b-\x1f\x7f]/g, '\ufffd');
+}
+
 export function parseAttlog(text: string): AttlogParse {
   const lines = recordLines(text);
   const punches: ParsedPunch[] = [];
   const rejected: RejectedLine[] = [];
   for (const { lineNo, text: line } of lines) {
     const parsed = parseAttlogLine(line);
-    if (typeof parsed === 'string') rejected.push({ line: lineNo, text: line.slice(0, MAX_LINE_ECHO), reason: parsed });
+    if (typeof parsed === 'string') rejected.push({ line: lineNo, text: printable(line.slice(0, MAX_LINE_ECHO)), reason: printable(parsed) });
     else punches.push(parsed);
   }
   return { punches, rejected, lines: lines.length };

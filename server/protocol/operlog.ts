@@ -1,6 +1,6 @@
 // OPERLOG bodies (protocol.md §5.2): tagged lines; only USER records carry data we keep.
 import { decodeDeviceText, splitByteLines } from './decode.ts';
-import type { RejectedLine } from './attlog.ts';
+import { printable, type RejectedLine } from './attlog.ts';
 
 export interface DeviceUser {
   pin: string;
@@ -37,7 +37,7 @@ function parseUser(rest: string): DeviceUser | string {
   const pri = (kv.get('pri') ?? kv.get('privilege') ?? '0').trim();
   return {
     pin,
-    name: (kv.get('name') ?? '').replace(/[\t\r\n]/g, ' ').trim().slice(0, 100),
+    name: printable((kv.get('name') ?? '').replace(/[\t\r\n]/g, ' ')).trim().slice(0, 100),
     privilege: /^\d{1,3}$/.test(pri) ? Number(pri) : 0,
     card: (kv.get('card') ?? '').trim(),
   };

@@ -1,5 +1,5 @@
 // 3.x access-control real-time events (protocol.md §10): key=value records; pin=0 is a device event.
-import type { AttlogParse } from './attlog.ts';
+import { printable, type AttlogParse } from './attlog.ts';
 import { recordLines } from './lines.ts';
 import { keyValues } from './operlog.ts';
 import { normaliseLocalTime } from './time.ts';
@@ -15,7 +15,7 @@ export function parseRtlog(text: string): AttlogParse {
     if (pin === '0') continue;
     const localTime = normaliseLocalTime(kv.get('time') ?? '');
     if (!pin || !localTime) {
-      result.rejected.push({ line: lineNo, text: line.slice(0, 200), reason: 'rtlog record without pin or valid time' });
+      result.rejected.push({ line: lineNo, text: printable(line.slice(0, 200)), reason: 'rtlog record without pin or valid time' });
       continue;
     }
     result.punches.push({ pin, localTime, status: int(kv.get('inoutstatus')), verify: int(kv.get('verifytype')), workcode: null });

@@ -1,0 +1,49 @@
+// Staff accounts: bcrypt hashes in the staff_users table; the ADMIN_USER account made at start.
+import bcrypt from 'bcryptjs';
+import type { Db } from '../db/open.ts';
+import type { Role } from './principal.ts';
+
+/** bcrypt cost: ~70 ms per hash here, slow enough to make guessing expensive, fast enough to sign in. */
+const COST = 10;
+
+// Compared against when the username is unknown, so a wrong name takes as long as a wrong password.
+const NO_SUCH_USER_HASH = bcrypt.hashSync('no such user', COST);
+
+export function hashPassword(password: string): Promise<string> {
+  return bcrypt.hash(password, COST);
+}
+
+/** The account's name and role when the password matches, else undefined. */
+export async function checkStaffPassword(db: Db, username: string, password: string): Promise<{ username: string; role: Role } | undefined> {
+  const user = await db.staffUser.findUnique({ where: { username } });
+  const ok = await bcrypt.compare(password, user?.passwordHash ?? NO_SUCH_USER_HASH);
+  if (!user || !ok) return undefined;
+  return { username: user.username, role: user.role === 'admin' ? 'admin' : 'staff' };
+}
+
+/** Creates or updates a staff account (a new password is hashed; an unchanged one keeps its hash). */
+export async function upsertStaffUser(db: Db, account: { username: string; password: string; role: Role }): Promise<'created' | 'updated' | 'unchanged'> {
+  const existing = await db.staffUser.findUnique({ where: { username: account.username } });
+  if (!existing) {
+    await db.staffUser.create({ data: { username: account.username, passwordHash: await hashPassword(account.password), role: account.role } });
+    return 'created';
+  }
+  const samePassword = await bcrypt.compare(account.password, existing.passwordHash);
+  if (samePassword && existing.role === account.role) return 'unchanged';
+  await db.staffUser.update({
+    where: { username: account.username },
+    data: { role: account.role, ...(samePassword ? {} : { passwordHash: await hashPassword(account.password) }) },
+  });
+  return 'updated';
+}
+
+/** ADMIN_USER/ADMIN_PASSWORD: this admin account exists after start, with this password. */
+export async function ensureAdminAccount(db: Db, admin: { user: string; password: string } | undefined): Promise<void> {
+  if (!admin) return;
+  try {
+    await upsertStaffUser(db, { username: admin.user, password: admin.password, role: 'admin' });
+  } catch (err) {
+    // Two receivers starting together on one database both create it: the loser finds it made.
+    if ((err as { code?: string }).code !== 'P2002') throw err;
+  }
+}

@@ -1,0 +1,73 @@
+// The live feed's one typed interface: what the server sends the page and what the page may ask.
+// Imported by the server (socket.io generics) and by web/live.js through JSDoc, so both sides agree.
+
+export interface LivePunch {
+  /** Database id (a bigint as a string); the page deduplicates on it. */
+  id: string;
+  deviceSn: string;
+  /** The device's name when it has one, else its serial. */
+  device: string;
+  pin: string;
+  /** The employee's name, or null when the clock only knows the PIN. */
+  name: string | null;
+  /** Device-local wall time "YYYY-MM-DD HH:MM:SS": the shop's time, as the clock showed it. */
+  localTime: string;
+  /** UTC instant, ISO 8601; the page sorts on it. */
+  instant: string;
+  punchType: 'in' | 'out' | 'unknown';
+  /** How the employee was identified ("fingerprint", "card", …), from the verify code. */
+  verifyLabel: string;
+  source: string;
+  /** When the receiver got it, ISO 8601; the catch-up cursor. */
+  receivedAt: string;
+}
+
+export interface LiveDevice {
+  sn: string;
+  name: string | null;
+  state: string;
+  /** Last contact, ISO 8601; the page recomputes "online" from it as time passes. */
+  lastSeen: string | null;
+  online: boolean;
+}
+
+export interface LiveSnapshot {
+  /** The shop's day shown, "YYYY-MM-DD" in DEVICE_TIMEZONE. */
+  day: string;
+  zone: string;
+  /** A device counts as online when seen within this many milliseconds. */
+  onlineWindowMs: number;
+  /** Today's punches, newest first. */
+  punches: LivePunch[];
+  devices: LiveDevice[];
+  /** Who the page is showing it to. */
+  viewer: { subject: string; role: string };
+}
+
+/** What the page last saw; the server answers with everything after it (the page drops doubles by id). */
+export interface CatchUpCursor {
+  afterId: string | null;
+  /** receivedAt of the newest punch seen: rows committed out of id order are still replayed. */
+  since: string | null;
+}
+
+export interface ServerToClientEvents {
+  /** Punches just committed, from any receiver process. */
+  punches: (punches: LivePunch[]) => void;
+  /** A device was created, approved, rejected or renamed. */
+  device: (device: LiveDevice) => void;
+  /** Employees changed (names may differ now). */
+  employees: (changes: { pin: string; name: string | null }[]) => void;
+}
+
+export interface ClientToServerEvents {
+  /** After a (re)connect: today's punches the page may have missed. */
+  catchUp: (cursor: CatchUpCursor, reply: (punches: LivePunch[]) => void) => void;
+  /** Heartbeats move "last seen" without an event; the page asks now and then. */
+  devices: (reply: (devices: LiveDevice[]) => void) => void;
+}
+
+export interface SocketData {
+  subject: string;
+  role: string;
+}

@@ -1,0 +1,156 @@
+// socket.io on the receiver's HTTP server: signed-in viewers only, fed from the IngestBus (the one place
+// ingest announces committed data). On real Postgres the adapter relays broadcasts between receivers.
+import type http from 'node:http';
+import { createAdapter } from '@socket.io/postgres-adapter';
+import type { Logger } from 'pino';
+import { Server, type Socket } from 'socket.io';
+import { SESSION_COOKIE, type Authenticator } from '../auth/principal.ts';
+import type { Clock } from '../clock.ts';
+import type { Database } from '../db/open.ts';
+import type { IngestBus, IngestEvents } from '../ingest/events.ts';
+import type { CatchUpCursor, ClientToServerEvents, ServerToClientEvents, SocketData } from './events.ts';
+import { allDevices, liveDevice, livePunches, shopDay, todaysPunches } from './today.ts';
+
+export type LiveServer = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
+type LiveSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
+
+export interface LiveHub {
+  io: LiveServer;
+  close(): Promise<void>;
+}
+
+export interface LiveDeps {
+  server: http.Server;
+  database: Database;
+  bus: IngestBus;
+  auth: Authenticator;
+  clock: Clock;
+  zone: string;
+  log: Logger;
+}
+
+/** Postgres NOTIFY carries at most 8000 bytes: batches go out in slices well under it. */
+const PUNCHES_PER_MESSAGE = 16;
+
+// Larger payloads go through this table (the adapter's documented schema); kept outside Prisma's
+// migrations because it belongs to the adapter and holds only seconds-old messages.
+const ATTACHMENTS_TABLE = `CREATE TABLE IF NOT EXISTS socket_io_attachments (
+  id bigserial UNIQUE, created_at timestamptz DEFAULT NOW(), payload bytea)`;
+
+function sessionCookieOf(header: string | undefined): string | undefined {
+  for (const part of (header ?? '').split(';')) {
+    const eq = part.indexOf('=');
+    if (eq > 0 && part.slice(0, eq).trim() === SESSION_COOKIE) return decodeURIComponent(part.slice(eq + 1).trim());
+  }
+  return undefined;
+}
+
+/** A cookie-authenticated socket must come from a page on this host (no cross-site socket hijacking). */
+function sameOrigin(headers: http.IncomingHttpHeaders): boolean {
+  if (!headers.origin) return true;
+  try {
+    return new URL(headers.origin).host === headers.host;
+  } catch {
+    return false;
+  }
+}
+
+function parseCursor(value: unknown): CatchUpCursor {
+  const v = (value ?? {}) as Record<string, unknown>;
+  return {
+    afterId: typeof v.afterId === 'string' ? v.afterId : null,
+    since: typeof v.since === 'string' ? v.since : null,
+  };
+}
+
+export async function attachLive(deps: LiveDeps): Promise<LiveHub> {
+  const { database, bus, auth, clock, zone, log } = deps;
+  const db = database.prisma;
+  const io: LiveServer = new Server(deps.server, { serveClient: true, connectionStateRecovery: undefined });
+
+  if (database.pool) {
+    await database.pool.query(ATTACHMENTS_TABLE).catch((err: { code?: string }) => {
+      // Two receivers creating it at once: one wins, the other's error is harmless.
+      if (err.code !== '23505' && err.code !== '42P07') throw err;
+    });
+    io.adapter(createAdapter(database.pool, { errorHandler: (err) => log.warn({ err }, 'live adapter error') }));
+  }
+
+  io.use((socket, next) => {
+    const given = socket.handshake.auth?.token;
+    const fromCookie = typeof given === 'string' ? undefined : sessionCookieOf(socket.request.headers.cookie);
+    const token = typeof given === 'string' ? given : fromCookie;
+    if (!token) return next(new Error('unauthorized: sign in first'));
+    if (fromCookie && !sameOrigin(socket.request.headers)) return next(new Error('unauthorized: cross-site connection'));
+    if (auth.isApiToken(token)) {
+      socket.data = { subject: 'api-token', role: 'admin' };
+      return next();
+    }
+    try {
+      const claims = auth.verifyJwt(token);
+      socket.data = { subject: claims.sub, role: claims.role };
+      next();
+    } catch (err) {
+      next(new Error(`unauthorized: ${err instanceof Error ? err.message : 'invalid credentials'}`));
+    }
+  });
+
+  io.on('connection', (socket: LiveSocket) => {
+    socket.on('catchUp', async (cursor, reply) => {
+      if (typeof reply !== 'function') return;
+      try {
+        reply(await todaysPunches(db, shopDay(clock.now(), zone), parseCursor(cursor)));
+      } catch (err) {
+        // No reply: the page's ack times out and it asks again, so nothing is skipped.
+        log.warn({ err }, 'live catch-up failed');
+      }
+    });
+    socket.on('devices', async (reply) => {
+      if (typeof reply !== 'function') return;
+      try {
+        reply(await allDevices(db, clock.now()));
+      } catch (err) {
+        log.warn({ err }, 'live device list failed');
+      }
+    });
+  });
+
+  const onPunches = async (...[events]: IngestEvents['punches']) => {
+    const punches = await livePunches(db, events, shopDay(clock.now(), zone));
+    for (let i = 0; i < punches.length; i += PUNCHES_PER_MESSAGE) io.emit('punches', punches.slice(i, i + PUNCHES_PER_MESSAGE));
+  };
+  const onDevice = async (...[event]: IngestEvents['device']) => {
+    const device = await db.device.findUnique({ where: { sn: event.sn } });
+    if (device) io.emit('device', liveDevice(device, clock.now()));
+  };
+  const onEmployees = async (...[event]: IngestEvents['employees']) => {
+    const rows = await db.employee.findMany({ where: { pin: { in: event.pins } }, select: { pin: true, name: true, deletedAt: true } });
+    const known = new Map(rows.map((e) => [e.pin, e.deletedAt ? null : e.name || null]));
+    const changes = event.pins.map((pin) => ({ pin, name: known.get(pin) ?? null }));
+    for (let i = 0; i < changes.length; i += 100) io.emit('employees', changes.slice(i, i + 100));
+  };
+  // A failed broadcast must never break ingest; the page's catch-up covers what it missed.
+  const guarded =
+    <A extends unknown[]>(what: string, fn: (...args: A) => Promise<void>) =>
+    (...args: A) =>
+      void fn(...args).catch((err: unknown) => log.warn({ err }, `live ${what} broadcast failed`));
+  const listeners = {
+    punches: guarded('punches', onPunches),
+    device: guarded('device', onDevice),
+    employees: guarded('employees', onEmployees),
+  };
+  bus.on('punches', listeners.punches);
+  bus.on('device', listeners.device);
+  bus.on('employees', listeners.employees);
+
+  return {
+    io,
+    async close() {
+      bus.off('punches', listeners.punches);
+      bus.off('device', listeners.device);
+      bus.off('employees', listeners.employees);
+      // io.close() also closes the HTTP server (waiting for requests in flight) and the adapter's LISTEN client.
+      await new Promise<void>((resolve) => io.close(() => resolve()));
+    },
+  };
+}
