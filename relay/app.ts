@@ -6,18 +6,17 @@ import { iclockVerb, isHandshake, rawQueryOf, readDeviceQuery, uploadReply, uplo
 import type { Clock } from './clock.ts';
 import type { DeviceMemories } from './devices.ts';
 import type { Forwarder } from './forwarder.ts';
+import { LIVE_REPLY_SHAPES, type AskLive } from './live.ts';
 import type { RelayQueue } from './queue.ts';
 import type { StoredRequest } from './store.ts';
 import { relayStatus, type UpstreamHealth } from './status.ts';
-import type { UpstreamClient } from './upstream.ts';
 
 export interface RelayAppDeps {
   queue: RelayQueue;
   devices: DeviceMemories;
   forwarder: Forwarder;
-  upstream: UpstreamClient;
+  askLive: AskLive;
   health: UpstreamHealth;
-  liveTimeoutMs: number;
   log: Logger;
   clock: Clock;
 }
@@ -32,7 +31,7 @@ function sendText(res: Response, status: number, text: string): void {
 const clientAddress = (req: Request) => (req.socket.remoteAddress ?? '').replace(/^::ffff:/, '');
 
 export function buildRelayApp(deps: RelayAppDeps): express.Express {
-  const { queue, devices, forwarder, upstream, health, log, clock } = deps;
+  const { queue, devices, forwarder, askLive, health, log, clock } = deps;
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
@@ -85,7 +84,11 @@ export function buildRelayApp(deps: RelayAppDeps): express.Express {
     if (verb === 'ping') return sendText(res, 200, 'OK');
 
     const handshake = isHandshake(verb, req.method, query);
-    const live = await forwardLive(req, path, rawQuery, receivedAt);
+    const shape = handshake ? LIVE_REPLY_SHAPES.handshake : verb === 'getrequest' ? LIVE_REPLY_SHAPES.getrequest : undefined;
+    const live = await askLive(
+      { method: req.method, path, rawQuery, receivedAt, remoteAddress: clientAddress(req), userAgent: req.get('user-agent') },
+      shape,
+    );
     if (live !== null) {
       if (handshake) await devices.rememberOptions(sn, live, clock.now()).catch((err) => reqLog.warn({ err }, 'could not keep the options block'));
       return sendText(res, 200, live);
@@ -104,26 +107,6 @@ export function buildRelayApp(deps: RelayAppDeps): express.Express {
     log.warn({ status: err.status, error: err.message }, 'clock request could not be read');
     sendText(res, err.status && err.status >= 400 && err.status < 600 ? err.status : 500, 'Error');
   });
-
-  /** The receiver's 2xx answer to a request that needs its live say, or null to answer locally. */
-  async function forwardLive(req: Request, path: string, rawQuery: string, receivedAt: Date): Promise<string | null> {
-    const headers: Record<string, string> = {
-      'x-relay-received-at': receivedAt.toISOString(),
-      'x-forwarded-for': clientAddress(req),
-    };
-    const userAgent = req.get('user-agent');
-    if (userAgent) headers['user-agent'] = userAgent;
-    try {
-      const reply = await upstream.send({ method: req.method, path, rawQuery, headers, timeoutMs: deps.liveTimeoutMs });
-      const ok = reply.status >= 200 && reply.status < 300;
-      health.answered(clock.now(), ok, { message: `receiver answered ${reply.status} to ${path}`, status: reply.status });
-      if (!ok) log.warn({ path, status: reply.status }, 'receiver refused a live request; answering locally');
-      return ok ? reply.text : null;
-    } catch (err) {
-      health.unreachable(clock.now(), `receiver unreachable: ${(err as Error).message}`);
-      return null;
-    }
-  }
 
   return app;
 }

@@ -7,7 +7,7 @@ import type { ForwardingSettings } from './config.ts';
 import type { Clock } from './clock.ts';
 import type { QueueItem, RelayQueue } from './queue.ts';
 import type { UpstreamHealth } from './status.ts';
-import { outcomeOf, UpstreamUnreachable, type Outcome, type UpstreamClient } from './upstream.ts';
+import { uploadOutcome, UpstreamUnreachable, type Outcome, type UpstreamClient } from './upstream.ts';
 
 interface Lane {
   sn: string;
@@ -24,6 +24,12 @@ export interface ForwarderDeps {
   settings: Readonly<ForwardingSettings>;
   log: Logger;
   clock: Clock;
+}
+
+function refusalMessage(status: number): string {
+  if (status === 401) return 'receiver refused the relay token (401): entry set aside; check RELAY_TOKEN';
+  if (status < 300) return 'upstream answered without an iClock acknowledgement: entry set aside; check RELAY_UPSTREAM';
+  return 'receiver refused a queued upload: entry set aside';
 }
 
 /** Pipelining is safe only where the receiver's result does not depend on order. */
@@ -109,24 +115,24 @@ export class Forwarder {
         body: hasBody ? request.body : undefined,
         timeoutMs: settings.timeoutMs,
       });
-      const outcome = outcomeOf(reply.status);
+      const outcome = uploadOutcome(reply);
       const at = clock.now();
       const ms = at.getTime() - started.getTime();
       const brief = reply.text.slice(0, 200);
       if (outcome === 'delivered') {
         health.answered(at, true);
-        const ack = parseUploadAck(reply.text);
+        const ack = parseUploadAck(reply.text)!;
         const sent = item.table === 'ATTLOG' ? countRecordLines(request.body) : null;
-        if (sent !== null && ack?.count != null && ack.count !== sent) {
+        if (sent !== null && ack.count !== null && ack.count !== sent) {
           log.warn({ sn: item.sn, id: item.id, sent, acknowledged: ack.count }, 'receiver acknowledged a different line count');
         }
         log.info({ sn: item.sn, id: item.id, table: item.table, status: reply.status, ms }, 'forwarded');
       } else if (outcome === 'reject') {
-        health.answered(at, false, { message: `receiver refused ${item.path} (${brief})`, status: reply.status });
+        health.answered(at, false, { message: `receiver refused ${item.path}: ${reply.status} ${brief}`, status: reply.status });
         await queue.markRejected(item.id, { status: reply.status, reason: brief, at: at.toISOString() });
         log.error(
           { sn: item.sn, id: item.id, table: item.table, path: item.path, status: reply.status, reply: brief },
-          reply.status === 401 ? 'receiver refused the relay token (401): entry set aside; check RELAY_TOKEN' : 'receiver refused a queued upload: entry set aside',
+          refusalMessage(reply.status),
         );
       } else {
         health.answered(at, false, { message: `receiver answered ${reply.status} (${brief})`, status: reply.status });

@@ -25,7 +25,8 @@ const address = await relay.listen(config.port, config.host).catch((err: Error) 
 log.info({ host: address.address, port: address.port, upstream: config.upstream }, 'relay listening');
 
 let stopping = false;
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+// SIGBREAK: Ctrl+Break in a Windows console (services stopped by NSSM get Ctrl+C, i.e. SIGINT).
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGBREAK'] as const) {
   process.on(signal, () => {
     if (stopping) return;
     stopping = true;

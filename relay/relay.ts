@@ -8,6 +8,7 @@ import { systemClock, type Clock } from './clock.ts';
 import type { RelayConfig } from './config.ts';
 import { DeviceMemories } from './devices.ts';
 import { Forwarder } from './forwarder.ts';
+import { liveAsker } from './live.ts';
 import { RelayQueue } from './queue.ts';
 import { relayStatus, UpstreamHealth } from './status.ts';
 import { openRelayStore } from './store.ts';
@@ -38,9 +39,8 @@ export async function buildRelay({ config, log, clock = systemClock }: RelayDeps
   const upstream = createUpstreamClient(config.upstream, config.token);
   const devices = new DeviceMemories(store);
   const forwarder = new Forwarder({ queue, upstream, health, settings: config.forwarding, log, clock });
-  const app = buildRelayApp({
-    queue, devices, forwarder, upstream, health, liveTimeoutMs: config.forwarding.liveTimeoutMs, log, clock,
-  });
+  const askLive = liveAsker({ upstream, health, clock, log, timeoutMs: config.forwarding.liveTimeoutMs });
+  const app = buildRelayApp({ queue, devices, forwarder, askLive, health, log, clock });
   const server = http.createServer(app);
   let closing: Promise<void> | null = null;
 

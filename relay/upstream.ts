@@ -1,6 +1,7 @@
 // The relay's HTTP client to the receiver, and the one table that turns its answers into decisions.
 import http from 'node:http';
 import https from 'node:https';
+import { parseUploadAck } from '../server/protocol/index.ts';
 
 export interface UpstreamRequest {
   method: string;
@@ -26,9 +27,14 @@ export class UpstreamUnreachable extends Error {
 
 export type Outcome = 'delivered' | 'retry' | 'reject';
 
-/** 2xx: the receiver has it. 408/429/5xx: try again later. Any other answer: it will never take it as is. */
-export function outcomeOf(status: number): Outcome {
-  if (status >= 200 && status < 300) return 'delivered';
+/**
+ * The receiver's answer to a forwarded upload. 2xx with `OK`/`OK:<n>`: it has it. 408/429/5xx: try again
+ * later. Any other answer, including a 2xx that is no iClock acknowledgement (a web page behind a wrong
+ * RELAY_UPSTREAM), is no proof of storage: set the entry aside.
+ */
+export function uploadOutcome(reply: UpstreamReply): Outcome {
+  const { status } = reply;
+  if (status >= 200 && status < 300) return parseUploadAck(reply.text) ? 'delivered' : 'reject';
   if (status === 408 || status === 429 || status >= 500) return 'retry';
   return 'reject';
 }

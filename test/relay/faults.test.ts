@@ -101,6 +101,22 @@ describe('relay under receiver faults', () => {
     expect(new Set(punchesReceived(upstream))).toEqual(new Set(sent));
   }, 45_000);
 
+  it('does not take a 200 web page (a wrong RELAY_UPSTREAM) as delivery: entries are set aside, the clock gets the relay block', async () => {
+    upstream = await startUpstream(() => ({ status: 200, body: '<!doctype html><title>ERP</title>' }));
+    const relay = await relayFor('html', upstream.url);
+    await upload(relay, 1);
+    const status = await waitFor('set aside', async () => {
+      const s = await relay.status();
+      return s.rejected.count === 1 ? s : null;
+    });
+    expect(status.delivered).toBe(0);
+    expect(status.rejected.entries[0]!.status).toBe(200);
+    expect(relay.logs.some((l) => l.level === 50 && /RELAY_UPSTREAM/.test(String(l.msg)))).toBe(true);
+    const handshake = await clockRequest(relay.url, 'GET', `/iclock/cdata?SN=${SN}&options=all`);
+    expect(handshake.text.startsWith(`GET OPTION FROM: ${SN}\n`)).toBe(true);
+    expect((await clockRequest(relay.url, 'GET', `/iclock/getrequest?SN=${SN}`)).text).toBe('OK');
+  });
+
   it('answers the clock at once while the receiver is slow or silent', async () => {
     upstream = await startUpstream(() => 'hang');
     const relay = await relayFor('slow', upstream.url);
