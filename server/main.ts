@@ -23,7 +23,7 @@ async function main(): Promise<void> {
   const receiver = await startReceiver({ config, database, clock: systemClock, log });
 
   const lines = [
-    `ZKTeco receiver listening on http://${config.host}:${config.port} (devices: /iclock, API: /zkteco/api, live page: /employees/attendance/live)`,
+    `ZKTeco receiver listening on ${receiver.url.replace('127.0.0.1', config.host)} (devices: /iclock, API: /zkteco/api, live page: /employees/attendance/live)`,
     `Database: ${database.describe}`,
   ];
   if (receiver.secrets.generatedTokenFile) {

@@ -1,0 +1,71 @@
+// The receiver as a newcomer meets it: `npm start` with no set-up, clear one-line errors, clean stop.
+import { spawn } from 'node:child_process';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readConfig } from '../../server/config.ts';
+
+let dataDir: string;
+beforeAll(async () => {
+  dataDir = await mkdtemp(path.join(os.tmpdir(), 'zk-start-'));
+});
+afterAll(() => rm(dataDir, { recursive: true, force: true }));
+
+function runMain(env: Record<string, string>) {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
+    env: { PATH: process.env.PATH, HOME: process.env.HOME, LOG_LEVEL: 'warn', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  let err = '';
+  child.stdout.on('data', (d) => (out += d));
+  child.stderr.on('data', (d) => (err += d));
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  return { child, exited, out: () => out, err: () => err };
+}
+
+describe('configuration', () => {
+  it.each([
+    [{ PORT: 'abc' }, /^Invalid setting PORT: /],
+    [{ DEVICE_TIMEZONE: 'Mars/Olympus' }, /^Invalid setting DEVICE_TIMEZONE: must be an IANA time zone/],
+    [{ DATABASE_URL: 'mysql://x' }, /^Invalid setting DATABASE_URL: /],
+    [{ ADMIN_USER: 'boss' }, /^Invalid setting ADMIN_PASSWORD: /],
+    [{ JWT_SECRET: 'short' }, /^Invalid setting JWT_SECRET: /],
+  ])('%j is refused with one line naming it', (env, message) => {
+    expect(() => readConfig(env)).toThrow(message);
+  });
+
+  it('defaults need nothing set, and the result is frozen', () => {
+    const config = readConfig({});
+    expect(config).toMatchObject({ port: 3000, host: '0.0.0.0', databaseUrl: undefined, apiTokens: [], deviceSerials: [] });
+    expect(Object.isFrozen(config)).toBe(true);
+    expect(readConfig({ API_TOKENS: ' a, b ,,', DEVICE_SERIALS: 'X1' })).toMatchObject({ apiTokens: ['a', 'b'], deviceSerials: ['X1'] });
+  });
+});
+
+describe('npm start', () => {
+  it('stops at start-up with one clear line for a wrong setting', async () => {
+    const run = runMain({ PORT: '99999', DATA_DIR: dataDir });
+    expect(await run.exited).toBe(1);
+    expect(run.err().trim()).toBe('Invalid setting PORT: Too big: expected number to be <=65535');
+  });
+
+  it('runs with no set-up: embedded database, a generated token printed once, healthz, clean SIGTERM', async () => {
+    const run = runMain({ PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir });
+    await expect.poll(() => run.out(), { timeout: 30_000 }).toMatch(/API token \(generated now/);
+    const url = /listening on (http:\/\/\S+)/.exec(run.out())![1]!;
+    const token = (await readFile(path.join(dataDir, 'api-token'), 'utf8')).trim();
+    expect(run.out()).toContain(token);
+    expect(run.out()).toMatch(/Database: embedded Postgres in /);
+    expect((await fetch(`${url}/healthz`)).status).toBe(200);
+    run.child.kill('SIGTERM');
+    expect(await run.exited).toBe(0);
+
+    const again = runMain({ PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir });
+    await expect.poll(() => again.out(), { timeout: 30_000 }).toMatch(/API token: in /);
+    expect(again.out()).not.toContain(token);
+    again.child.kill('SIGINT');
+    expect(await again.exited).toBe(0);
+  });
+});
