@@ -5,6 +5,7 @@ import type { Logger } from 'pino';
 import { attendanceRoutes } from './api/attendance.ts';
 import { deviceRoutes } from './api/devices.ts';
 import { Authenticator } from './auth/principal.ts';
+import { sessionRoutes } from './auth/session-routes.ts';
 import type { Secrets } from './auth/secrets.ts';
 import type { Clock } from './clock.ts';
 import type { Config } from './config.ts';
@@ -15,6 +16,7 @@ import { errorHandler } from './http/errors.ts';
 import { iclockRoutes } from './iclock/routes.ts';
 import { IngestBus } from './ingest/events.ts';
 import { Ingest } from './ingest/process.ts';
+import { liveRoutes } from './live/routes.ts';
 
 export interface AppDeps {
   config: Config;
@@ -63,6 +65,8 @@ export function buildApp(deps: AppDeps, services: Services): express.Express {
   });
 
   app.use(cookieParser());
+  app.use(sessionRoutes({ db, auth: services.auth }));
+  app.use(liveRoutes({ db, auth: services.auth, clock, zone: config.deviceTimezone }));
   app.use('/zkteco/api', express.json({ limit: '2mb', type: () => true }));
   app.use(attendanceRoutes({ config, db, clock, ...services }));
   app.use(deviceRoutes({ db, clock, ...services }));

@@ -4,15 +4,19 @@ import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 import { buildApp, buildServices, type Services } from './app.ts';
 import { loadSecrets, type Secrets } from './auth/secrets.ts';
+import { ensureAdminAccount } from './auth/staff.ts';
 import type { Clock } from './clock.ts';
 import type { Config } from './config.ts';
 import type { Database } from './db/open.ts';
+import { attachLive, type LiveHub } from './live/hub.ts';
 
 export interface Receiver {
   url: string;
   server: http.Server;
   services: Services;
   secrets: Secrets;
+  /** socket.io for the live page, on the same HTTP server. */
+  live: LiveHub;
   close(): Promise<void>;
 }
 
@@ -27,8 +31,10 @@ export async function startReceiver(deps: ReceiverDeps, listen = { port: deps.co
   const secrets = await loadSecrets(deps.config);
   const services = buildServices({ ...deps, secrets });
   const app = buildApp({ ...deps, secrets }, services);
+  await ensureAdminAccount(deps.database.prisma, deps.config.admin);
   const server = http.createServer(app);
   server.keepAliveTimeout = 5_000;
+  const live = await attachLive({ server, database: deps.database, bus: services.bus, auth: services.auth, clock: deps.clock, zone: deps.config.deviceTimezone, log: deps.log });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(listen.port, listen.host, () => resolve());
@@ -43,11 +49,12 @@ export async function startReceiver(deps: ReceiverDeps, listen = { port: deps.co
     server,
     services,
     secrets,
+    live,
     async close() {
-      await new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeIdleConnections();
-      });
+      // Closing socket.io closes the HTTP server too, after its sockets and adapter.
+      const closing = live.close();
+      server.closeIdleConnections();
+      await closing;
     },
   };
 }
