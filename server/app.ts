@@ -3,14 +3,19 @@ import cookieParser from 'cookie-parser';
 import express from 'express';
 import type { Logger } from 'pino';
 import { attendanceRoutes } from './api/attendance.ts';
+import { commandRoutes } from './api/commands.ts';
 import { deviceRoutes } from './api/devices.ts';
+import { employeeImportBody, employeeRoutes } from './api/employees.ts';
 import { Authenticator } from './auth/principal.ts';
 import { sessionRoutes } from './auth/session-routes.ts';
 import type { Secrets } from './auth/secrets.ts';
 import type { Clock } from './clock.ts';
 import type { Config } from './config.ts';
 import type { Database } from './db/open.ts';
+import { ClockDriftMonitor } from './devices/clock-drift.ts';
 import { CommandQueue } from './devices/commands.ts';
+import { EmployeeSync } from './devices/employee-sync.ts';
+import { Recovery } from './devices/recovery.ts';
 import { DeviceRegistry } from './devices/registry.ts';
 import { errorHandler } from './http/errors.ts';
 import { iclockRoutes } from './iclock/routes.ts';
@@ -32,6 +37,9 @@ export interface Services {
   registry: DeviceRegistry;
   commands: CommandQueue;
   ingest: Ingest;
+  employees: EmployeeSync;
+  recovery: Recovery;
+  drift: ClockDriftMonitor;
 }
 
 export function buildServices(deps: AppDeps): Services {
@@ -41,7 +49,10 @@ export function buildServices(deps: AppDeps): Services {
   const registry = new DeviceRegistry(db, deps.config, bus);
   const commands = new CommandQueue(db);
   const ingest = new Ingest({ db, bus, registry, commands, clock: deps.clock, log: deps.log });
-  return { bus, auth, registry, commands, ingest };
+  const employees = new EmployeeSync({ db, commands, log: deps.log }).listen(bus);
+  const recovery = new Recovery({ db, commands, registry, log: deps.log });
+  const drift = new ClockDriftMonitor({ db, bus, commands, clock: deps.clock, log: deps.log });
+  return { bus, auth, registry, commands, ingest, employees, recovery, drift };
 }
 
 export function buildApp(deps: AppDeps, services: Services): express.Express {
@@ -67,9 +78,12 @@ export function buildApp(deps: AppDeps, services: Services): express.Express {
   app.use(cookieParser());
   app.use(sessionRoutes({ db, auth: services.auth }));
   app.use(liveRoutes({ db, auth: services.auth, clock, zone: config.deviceTimezone }));
+  app.use(employeeImportBody);
   app.use('/zkteco/api', express.json({ limit: '2mb', type: () => true }));
   app.use(attendanceRoutes({ config, db, clock, ...services }));
   app.use(deviceRoutes({ db, clock, ...services }));
+  app.use(commandRoutes({ db, clock, ...services }));
+  app.use(employeeRoutes({ db, clock, log, ...services }));
   app.use('/zkteco/api', (req, _res, next) => next(Object.assign(new Error(`No route ${req.method} ${req.originalUrl}`), { status: 404 })));
 
   app.use(errorHandler(log));

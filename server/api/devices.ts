@@ -5,6 +5,8 @@ import type { Authenticator } from '../auth/principal.ts';
 import type { Clock } from '../clock.ts';
 import type { Device } from '../db/generated/client.ts';
 import type { Db } from '../db/open.ts';
+import type { CommandQueue } from '../devices/commands.ts';
+import type { EmployeeSync } from '../devices/employee-sync.ts';
 import { DeviceNotFound, type DeviceRegistry } from '../devices/registry.ts';
 import { AppError } from '../http/errors.ts';
 import type { Ingest } from '../ingest/process.ts';
@@ -15,6 +17,8 @@ export interface DeviceRouteDeps {
   auth: Authenticator;
   registry: DeviceRegistry;
   ingest: Ingest;
+  employees: EmployeeSync;
+  commands: CommandQueue;
   clock: Clock;
 }
 
@@ -33,6 +37,8 @@ export function deviceJson(device: Device, now: Date, zone: string, counts?: { p
     push_version: device.pushVersion,
     ip_address: device.ipAddress,
     stamps: device.stamps,
+    /** Seconds the clock is ahead (+) or behind (-), from real-time punches; null until measured. */
+    drift_seconds: device.driftSeconds,
     counts,
   };
 }
@@ -59,7 +65,10 @@ export function deviceRoutes(deps: DeviceRouteDeps): Router {
     try {
       const device = await deps.registry.setState(sn, state);
       const applied = state === 'approved' ? await deps.ingest.applyHeld(device) : 0;
-      res.json({ ...(await counted(device)), held_uploads_applied: applied });
+      // A clock approved now learns the current employees (the bus listener skips what is queued here).
+      if (state === 'approved') await deps.employees.syncAllTo(device.sn);
+      const employees = state === 'approved' ? (await deps.commands.pendingStartingWith(device.sn, 'DATA UPDATE USERINFO ')).length : 0;
+      res.json({ ...(await counted(device)), held_uploads_applied: applied, employee_updates_pending: employees });
     } catch (err) {
       if (err instanceof DeviceNotFound) throw new AppError(404, 'not_found', err.message);
       throw err;

@@ -1,7 +1,9 @@
-// Per-device command queue in Postgres (protocol.md §6): handed out on getrequest, closed by devicecmd.
+// Per-device command queue in Postgres (protocol.md §6): handed out on getrequest, closed by devicecmd,
+// re-sent when a result does not come back in time, failed after its last delivery.
 import type { Command } from '../db/generated/client.ts';
 import type { Db } from '../db/open.ts';
 import type { CommandResult } from '../protocol/devicecmd.ts';
+import { deliveryPolicy } from './command-policy.ts';
 
 /** Commands per poll: well under the device's 200 lines / 40 KB. */
 export const COMMANDS_PER_POLL = 20;
@@ -13,22 +15,60 @@ export function commandSucceeded(command: string, returnCode: number | null): bo
   return returnCode === -1 && /^DATA QUERY ATTLOG\b/i.test(command);
 }
 
+export type CommandStatus = 'queued' | 'sent' | 'done' | 'failed';
+
 export class CommandQueue {
   constructor(private readonly db: Db) {}
 
   async enqueue(deviceSn: string, command: string): Promise<Command> {
-    return this.db.command.create({ data: { deviceSn, command } });
+    return this.db.command.create({ data: { deviceSn, command, ...deliveryPolicy(command) } });
   }
 
-  /** Takes the oldest queued commands and marks them sent in the same statement. */
+  /**
+   * Takes the oldest commands due for delivery — queued ones, and sent ones whose answer is overdue and
+   * that may be re-sent — and marks them sent in the same statement.
+   */
   async take(deviceSn: string, now: Date, limit = COMMANDS_PER_POLL): Promise<{ id: number; command: string }[]> {
+    await this.expireUnanswered(deviceSn, now);
     const rows = await this.db.$queryRaw<{ id: number; command: string }[]>`
       UPDATE commands SET status = 'sent', sent_at = ${now}, attempts = attempts + 1
       WHERE id IN (
-        SELECT id FROM commands WHERE device_sn = ${deviceSn} AND status = 'queued'
+        SELECT id FROM commands WHERE device_sn = ${deviceSn} AND (status = 'queued' OR (
+          status = 'sent' AND attempts < max_attempts AND sent_at + answer_timeout_s * interval '1 second' <= ${now}))
         ORDER BY id LIMIT ${limit} FOR UPDATE SKIP LOCKED)
       RETURNING id, command`;
     return rows.sort((a, b) => a.id - b.id);
+  }
+
+  /**
+   * Closes commands whose last delivery went unanswered. A REBOOT counts as done once the clock has
+   * handshaken after it was sent: a rebooting clock often never posts its result.
+   */
+  async expireUnanswered(deviceSn: string, now: Date): Promise<number> {
+    await this.db.$executeRaw`
+      UPDATE commands c SET status = 'done', done_at = ${now}, result = 'clock restarted (handshake after REBOOT)'
+      FROM devices d
+      WHERE c.device_sn = ${deviceSn} AND d.sn = c.device_sn AND c.status = 'sent'
+        AND upper(c.command) = 'REBOOT' AND d.last_handshake_at > c.sent_at`;
+    return this.db.$executeRaw`
+      UPDATE commands SET status = 'failed', done_at = ${now},
+        result = COALESCE(result, 'no answer from the clock after ' || attempts || ' deliveries')
+      WHERE device_sn = ${deviceSn} AND status = 'sent' AND attempts >= max_attempts
+        AND sent_at + answer_timeout_s * interval '1 second' <= ${now}`;
+  }
+
+  /** One command of a device, after closing any that timed out; null when the id is not this device's. */
+  async find(deviceSn: string, id: number, now: Date): Promise<Command | null> {
+    await this.expireUnanswered(deviceSn, now);
+    return this.db.command.findFirst({ where: { id, deviceSn } });
+  }
+
+  /** Commands for a device not yet answered (queued or sent) whose line starts with `prefix`. */
+  async pendingStartingWith(deviceSn: string, prefix: string): Promise<Command[]> {
+    return this.db.command.findMany({
+      where: { deviceSn, status: { in: ['queued', 'sent'] }, command: { startsWith: prefix } },
+      orderBy: { id: 'asc' },
+    });
   }
 
   /** Closes commands from the device's results; results for ids we never issued are kept and flagged. */

@@ -53,6 +53,12 @@ export class DeviceRegistry {
     return { device, promoted: promote };
   }
 
+  /** When the device was last heard from, before this request (null for a device never seen). */
+  async lastContactAt(sn: string): Promise<Date | null> {
+    const device = await this.db.device.findUnique({ where: { sn }, select: { lastSeenAt: true } });
+    return device?.lastSeenAt ?? null;
+  }
+
   /** Merges the last cursor per table into the device's stamps (after a successful upload). */
   async recordStamps(sn: string, stamps: Record<string, string>): Promise<void> {
     if (Object.keys(stamps).length === 0) return;

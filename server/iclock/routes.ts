@@ -8,6 +8,7 @@ import type { Clock } from '../clock.ts';
 import type { Config } from '../config.ts';
 import type { Db } from '../db/open.ts';
 import type { CommandQueue } from '../devices/commands.ts';
+import type { Recovery } from '../devices/recovery.ts';
 import type { DeviceRegistry } from '../devices/registry.ts';
 import { journalUpload } from '../ingest/journal.ts';
 import type { Ingest } from '../ingest/process.ts';
@@ -23,6 +24,7 @@ export interface IclockDeps {
   auth: Authenticator;
   registry: DeviceRegistry;
   commands: CommandQueue;
+  recovery: Recovery;
   ingest: Ingest;
   clock: Clock;
   log: Logger;
@@ -82,6 +84,7 @@ async function handle(deps: IclockDeps, verb: string, req: Request, res: Respons
   }
 
   const handshake = isHandshake(verb, req.method, query);
+  const previousContact = await registry.lastContactAt(sn);
   const { device, promoted } = await registry.touch({
     sn,
     at: now,
@@ -95,6 +98,8 @@ async function handle(deps: IclockDeps, verb: string, req: Request, res: Respons
     const held = await deps.ingest.applyHeld(device);
     log.info({ held }, 'device approved by a relay token; held uploads applied');
   }
+  // Back after more than an hour of silence: ask the clock for its log over that window.
+  await deps.recovery.afterContact(device, previousContact, now).catch((err: unknown) => log.error({ err }, 'outage recovery not queued'));
 
   if (handshake) {
     const stamps = (device.stamps ?? {}) as Record<string, string>;

@@ -1,17 +1,36 @@
-// Names and cards learned from a clock's USER records.
+// Names and cards learned from a clock's USER records. The latest change wins: a USER line that arrives
+// while an ERP change for that PIN is still on its way to the clock is older than that change.
+import { EmployeeSync } from '../devices/employee-sync.ts';
 import type { DeviceUser } from '../protocol/operlog.ts';
 import type { IngestDeps } from './process.ts';
 
-export async function storeDeviceUsers(deps: Pick<IngestDeps, 'db' | 'bus' | 'log'>, sn: string, users: readonly DeviceUser[]): Promise<void> {
+type Deps = Pick<IngestDeps, 'db' | 'bus' | 'log' | 'commands' | 'clock'>;
+
+const sameRecord = (a: { name: string; card: string; privilege: number }, b: DeviceUser) =>
+  a.name === b.name && a.card === b.card && a.privilege === b.privilege;
+
+export async function storeDeviceUsers(deps: Deps, sn: string, users: readonly DeviceUser[]): Promise<void> {
   if (users.length === 0) return;
+  const sync = new EmployeeSync(deps);
+  const now = deps.clock.now();
+  const changed: string[] = [];
   for (const user of users) {
-    const data = { name: user.name, card: user.card, privilege: user.privilege };
-    await deps.db.employee.upsert({
-      where: { pin: user.pin },
-      create: { pin: user.pin, ...data, source: 'device' },
-      update: data,
-    });
+    const existing = await deps.db.employee.findUnique({ where: { pin: user.pin } });
+    if (existing && !existing.deletedAt && sameRecord(existing, user)) continue;
+    if (existing && (await sync.changeInFlight(sn, user.pin))) {
+      deps.log.warn({ sn, pin: user.pin, conflict: 'erp_newer' }, 'clock sent a user record older than an ERP change still on its way; kept the ERP version');
+      continue;
+    }
+    if (existing?.deletedAt) deps.log.warn({ sn, pin: user.pin, conflict: 'clock_newer' }, 'clock re-enrolled an employee deleted in the ERP; restored');
+    else if (existing && existing.source !== 'device') {
+      deps.log.info({ sn, pin: user.pin, conflict: 'clock_newer' }, 'clock changed an employee last edited in the ERP; the clock change is newer and wins');
+    }
+    const data = { name: user.name, card: user.card, privilege: user.privilege, source: 'device', deletedAt: null, updatedAt: now };
+    await deps.db.employee.upsert({ where: { pin: user.pin }, create: { pin: user.pin, ...data }, update: data });
+    changed.push(user.pin);
+    // The other clocks learn the change; the clock it came from already has it.
+    await sync.sendUpdate(user, sn);
   }
-  deps.log.info({ sn, users: users.length }, 'employees updated from the clock');
-  deps.bus.emit('employees', { pins: users.map((u) => u.pin) });
+  deps.log.info({ sn, users: users.length, changed: changed.length }, 'employees updated from the clock');
+  if (changed.length > 0) deps.bus.emit('employees', { pins: changed });
 }

@@ -1,0 +1,82 @@
+// Admin routes for employees: list, create, edit, delete, import from CSV. Each change goes to the clocks.
+import express, { Router, type RequestHandler } from 'express';
+import type { Logger } from 'pino';
+import type { Authenticator } from '../auth/principal.ts';
+import type { Clock } from '../clock.ts';
+import type { Employee } from '../db/generated/client.ts';
+import type { Db } from '../db/open.ts';
+import { EmployeeDirectory, EmployeeExists, EmployeeNotFound, ImportHeaderInvalid } from '../devices/employee-directory.ts';
+import { employeePatchSchema, newEmployeeSchema } from '../devices/employee-fields.ts';
+import type { EmployeeSync } from '../devices/employee-sync.ts';
+import { AppError } from '../http/errors.ts';
+import type { IngestBus } from '../ingest/events.ts';
+
+export interface EmployeeRouteDeps {
+  db: Db;
+  bus: IngestBus;
+  auth: Authenticator;
+  employees: EmployeeSync;
+  clock: Clock;
+  log: Logger;
+}
+
+const IMPORT_PATH = '/zkteco/api/employees/import';
+
+/** The import is text/csv: read as text before the API's JSON parser sees it (mounted ahead of it). */
+const readCsv = express.text({ type: () => true, limit: '5mb' });
+export const employeeImportBody: RequestHandler = (req, res, next) =>
+  req.method === 'POST' && req.path === IMPORT_PATH ? readCsv(req, res, next) : next();
+
+export function employeeJson(e: Employee) {
+  return { pin: e.pin, name: e.name, card: e.card, privilege: e.privilege, source: e.source, updated_at: e.updatedAt.toISOString() };
+}
+
+/** Domain errors of the directory, as HTTP. */
+function httpError(err: unknown): unknown {
+  if (err instanceof EmployeeNotFound) return new AppError(404, 'not_found', err.message);
+  if (err instanceof EmployeeExists) return new AppError(409, 'conflict', err.message);
+  if (err instanceof ImportHeaderInvalid) return new AppError(400, 'invalid_request', err.message);
+  return err;
+}
+
+const guarded =
+  (handler: RequestHandler): RequestHandler =>
+  async (req, res, next) => {
+    try {
+      await handler(req, res, next);
+    } catch (err) {
+      throw httpError(err);
+    }
+  };
+
+export function employeeRoutes(deps: EmployeeRouteDeps): Router {
+  const router = Router();
+  const admin = deps.auth.require('admin');
+  const directory = new EmployeeDirectory({ db: deps.db, bus: deps.bus, employees: deps.employees, clock: deps.clock, log: deps.log });
+
+  router.get('/zkteco/api/employees', admin, async (_req, res) => {
+    res.json({ items: (await directory.list()).map(employeeJson) });
+  });
+  router.post('/zkteco/api/employees', admin, guarded(async (req, res) => {
+    const employee = await directory.create(newEmployeeSchema.parse(req.body ?? {}));
+    res.status(201).json(employeeJson(employee));
+  }));
+  router.post(IMPORT_PATH, admin, guarded(async (req, res) => {
+    const text = typeof req.body === 'string' ? req.body : '';
+    const report = await directory.importCsv(text);
+    res.json(report);
+  }));
+  router.get('/zkteco/api/employees/:pin', admin, guarded(async (req, res) => {
+    res.json(employeeJson(await directory.get(String(req.params.pin))));
+  }));
+  router.patch('/zkteco/api/employees/:pin', admin, guarded(async (req, res) => {
+    const patch = employeePatchSchema.parse(req.body ?? {});
+    const { employee } = await directory.update(String(req.params.pin), patch);
+    res.json(employeeJson(employee));
+  }));
+  router.delete('/zkteco/api/employees/:pin', admin, guarded(async (req, res) => {
+    await directory.remove(String(req.params.pin));
+    res.status(204).end();
+  }));
+  return router;
+}

@@ -1,0 +1,67 @@
+// Employee import files: `pin,name,card` with a header on line 1; RFC 4180 quoting, so a name may hold
+// a comma ("Müller, José"). Line numbers are the file's own, header included.
+
+export interface CsvRecord {
+  line: number;
+  fields: string[];
+}
+
+/** Records with the line each starts on; blank lines are skipped. */
+export function parseCsv(text: string): CsvRecord[] {
+  const source = text.replace(/^\uFEFF/, '');
+  const records: CsvRecord[] = [];
+  let fields: string[] = [];
+  let field = '';
+  let quoted = false;
+  let line = 1;
+  let startLine = 1;
+  let touched = false;
+  const endRecord = () => {
+    fields.push(field);
+    if (touched || fields.length > 1 || field.trim() !== '') records.push({ line: startLine, fields });
+    fields = [];
+    field = '';
+    touched = false;
+  };
+  for (let i = 0; i < source.length; i++) {
+    const ch = source[i]!;
+    if (quoted) {
+      if (ch === '"' && source[i + 1] === '"') {
+        field += '"';
+        i++;
+      } else if (ch === '"') quoted = false;
+      else {
+        if (ch === '\n') line++;
+        field += ch;
+      }
+      continue;
+    }
+    if (ch === '"' && field.trim() === '') {
+      quoted = true;
+      touched = true;
+      field = '';
+    } else if (ch === ',') {
+      fields.push(field);
+      field = '';
+      touched = true;
+    } else if (ch === '\n' || ch === '\r') {
+      if (ch === '\r' && source[i + 1] === '\n') i++;
+      endRecord();
+      line++;
+      startLine = line;
+    } else field += ch;
+  }
+  if (touched || field !== '' || fields.length > 0) endRecord();
+  return records;
+}
+
+export const IMPORT_COLUMNS = ['pin', 'name', 'card'] as const;
+
+/** Column positions from the header (any order, any case); the missing column's name when incomplete. */
+export function importColumns(header: readonly string[]): Record<(typeof IMPORT_COLUMNS)[number], number> | string {
+  const names = header.map((h) => h.trim().toLowerCase());
+  const at = { pin: names.indexOf('pin'), name: names.indexOf('name'), card: names.indexOf('card') };
+  if (at.pin < 0) return 'pin';
+  if (at.name < 0) return 'name';
+  return at;
+}

@@ -1,0 +1,117 @@
+// Employees edited in the ERP (API, CSV import). Every change is stored, then queued for the clocks.
+import type { Logger } from 'pino';
+import type { Clock } from '../clock.ts';
+import type { Employee } from '../db/generated/client.ts';
+import type { Db } from '../db/open.ts';
+import type { IngestBus } from '../ingest/events.ts';
+import { importColumns, parseCsv } from './employee-csv.ts';
+import { cardField, nameField, pinField, type EmployeePatch, type NewEmployee } from './employee-fields.ts';
+import type { EmployeeSync } from './employee-sync.ts';
+
+export class EmployeeExists extends Error {}
+export class EmployeeNotFound extends Error {}
+export class ImportHeaderInvalid extends Error {}
+
+export interface ImportReport {
+  created: number;
+  updated: number;
+  unchanged: number;
+  errors: { line: number; reason: string }[];
+}
+
+export interface DirectoryDeps {
+  db: Db;
+  bus: IngestBus;
+  employees: EmployeeSync;
+  clock: Clock;
+  log: Logger;
+}
+
+export class EmployeeDirectory {
+  constructor(private readonly deps: DirectoryDeps) {}
+
+  list(): Promise<Employee[]> {
+    return this.deps.db.employee.findMany({ where: { deletedAt: null }, orderBy: { pin: 'asc' } });
+  }
+
+  async get(pin: string): Promise<Employee> {
+    const employee = await this.deps.db.employee.findUnique({ where: { pin } });
+    if (!employee || employee.deletedAt) throw new EmployeeNotFound(`Unknown employee ${pin}`);
+    return employee;
+  }
+
+  /** A PIN deleted earlier may be created again. */
+  async create(input: NewEmployee, source: 'erp' | 'import' = 'erp'): Promise<Employee> {
+    const existing = await this.deps.db.employee.findUnique({ where: { pin: input.pin } });
+    if (existing && !existing.deletedAt) throw new EmployeeExists(`Employee ${input.pin} already exists`);
+    const data = { ...input, source, deletedAt: null, updatedAt: this.deps.clock.now() };
+    const employee = await this.deps.db.employee.upsert({ where: { pin: input.pin }, create: data, update: data });
+    await this.changed(employee);
+    return employee;
+  }
+
+  async update(pin: string, patch: EmployeePatch, source: 'erp' | 'import' = 'erp'): Promise<{ employee: Employee; changed: boolean }> {
+    const existing = await this.get(pin);
+    const next = { name: patch.name ?? existing.name, card: patch.card ?? existing.card, privilege: patch.privilege ?? existing.privilege };
+    if (next.name === existing.name && next.card === existing.card && next.privilege === existing.privilege) {
+      return { employee: existing, changed: false };
+    }
+    if (existing.source === 'device') this.deps.log.info({ pin, conflict: 'erp_newer' }, 'ERP changed an employee last set on a clock; the ERP change is newer and wins');
+    const employee = await this.deps.db.employee.update({ where: { pin }, data: { ...next, source, updatedAt: this.deps.clock.now() } });
+    await this.changed(employee);
+    return { employee, changed: true };
+  }
+
+  async remove(pin: string): Promise<void> {
+    await this.get(pin);
+    const now = this.deps.clock.now();
+    await this.deps.db.employee.update({ where: { pin }, data: { deletedAt: now, updatedAt: now, source: 'erp' } });
+    const clocks = await this.deps.employees.sendDelete(pin);
+    this.deps.log.info({ pin, clocks }, 'employee deleted; removal queued for the clocks');
+    this.deps.bus.emit('employees', { pins: [pin] });
+  }
+
+  /** `pin,name,card` with a header; each bad line is reported, the good ones are applied. */
+  async importCsv(text: string): Promise<ImportReport> {
+    const [header, ...records] = parseCsv(text);
+    if (!header) throw new ImportHeaderInvalid('header: the file is empty; line 1 must be pin,name,card');
+    const columns = importColumns(header.fields);
+    if (typeof columns === 'string') throw new ImportHeaderInvalid(`header: line 1 must name the columns pin,name,card (no "${columns}" column)`);
+    const report: ImportReport = { created: 0, updated: 0, unchanged: 0, errors: [] };
+    const seen = new Map<string, number>();
+    for (const { line, fields } of records) {
+      const cell = (at: number) => (at >= 0 ? (fields[at] ?? '') : '');
+      const pin = pinField.safeParse(cell(columns.pin));
+      const name = nameField.safeParse(cell(columns.name));
+      const card = cardField.safeParse(cell(columns.card));
+      const reason = !pin.success ? `pin ${pin.error.issues[0]!.message}` : !name.success ? `name ${name.error.issues[0]!.message}` : !card.success ? `card ${card.error.issues[0]!.message}` : undefined;
+      if (reason || !pin.success || !name.success || !card.success) {
+        report.errors.push({ line, reason: reason! });
+        continue;
+      }
+      if (fields.length > header.fields.length) {
+        report.errors.push({ line, reason: `has ${fields.length} fields, the header has ${header.fields.length} (quote a name that holds a comma)` });
+        continue;
+      }
+      if (seen.has(pin.data)) {
+        report.errors.push({ line, reason: `pin ${pin.data} is already on line ${seen.get(pin.data)}` });
+        continue;
+      }
+      seen.set(pin.data, line);
+      const existing = await this.deps.db.employee.findUnique({ where: { pin: pin.data } });
+      if (!existing || existing.deletedAt) {
+        await this.create({ pin: pin.data, name: name.data, card: card.data, privilege: 0 }, 'import');
+        report.created++;
+      } else if ((await this.update(pin.data, { name: name.data, card: card.data }, 'import')).changed) report.updated++;
+      else report.unchanged++;
+    }
+    this.deps.log.info({ created: report.created, updated: report.updated, errors: report.errors.length }, 'employee import');
+    return report;
+  }
+
+  private async changed(employee: Employee): Promise<void> {
+    const clocks = await this.deps.employees.sendUpdate(employee);
+    this.deps.log.info({ pin: employee.pin, clocks }, 'employee saved; update queued for the clocks');
+    this.deps.bus.emit('employees', { pins: [employee.pin] });
+  }
+}
