@@ -40,18 +40,32 @@ export class DeviceMemories {
   }
 
   /**
-   * The handshake answer when the receiver cannot be reached: its last block for this clock, else our
-   * own block with the machine's UTC offset and the cursors this clock last sent. Tables without a
-   * known cursor get no Stamp line at all: `Stamp=None` (the seed's block) asks the clock to resend
-   * its whole log, while a missing line leaves the clock's own cursor as it is.
+   * The handshake answer when the receiver cannot be reached: its last block for this clock, else our own
+   * block with the machine's UTC offset. Either way the cursors are the ones this clock last sent (the
+   * relay holds those uploads, even if the receiver has not seen them yet), and a table without a known
+   * cursor gets no Stamp line: `Stamp=None` (the seed's block) asks the clock to resend its whole log,
+   * while a missing line leaves the clock's own cursor as it is.
    */
   fallbackOptions(sn: string, now: Date): { block: string; source: 'kept' | 'default' } {
     const memory = this.get(sn);
-    if (memory.options) return { block: memory.options, source: 'kept' };
-    const block = deviceOptionsReply({ sn, stamps: memory.stamps, offsetMinutes: -now.getTimezoneOffset() })
-      .split('\n')
-      .filter((line) => !/^\w*Stamp=None$/.test(line))
-      .join('\n');
-    return { block, source: 'default' };
+    const block = memory.options ?? deviceOptionsReply({ sn, stamps: {}, offsetMinutes: -now.getTimezoneOffset() });
+    return { block: withClockStamps(block, memory.stamps), source: memory.options ? 'kept' : 'default' };
   }
+}
+
+/** Stamp line prefixes and their tables, including the PUSH 1.0 names (`Stamp`, `OpStamp`, `PhotoStamp`). */
+const STAMP_LINE_TABLES: Readonly<Record<string, string>> = { '': 'ATTLOG', OP: 'OPERLOG', PHOTO: 'ATTPHOTO' };
+
+function withClockStamps(block: string, stamps: Readonly<Record<string, string>>): string {
+  return block
+    .split('\n')
+    .flatMap((line) => {
+      const m = /^(\w*?)Stamp=(.*?)\r?$/i.exec(line);
+      if (!m) return [line];
+      const prefix = m[1]!.toUpperCase();
+      const known = stamps[STAMP_LINE_TABLES[prefix] ?? prefix];
+      if (known) return [`${m[1]}Stamp=${known}`];
+      return m[2]!.trim().toLowerCase() === 'none' ? [] : [line];
+    })
+    .join('\n');
 }

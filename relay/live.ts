@@ -6,10 +6,10 @@ import type { UpstreamHealth } from './status.ts';
 import type { UpstreamClient } from './upstream.ts';
 
 /** The shapes a clock can use; anything else (a web page behind a wrong RELAY_UPSTREAM) is answered locally. */
-export const LIVE_REPLY_SHAPES: Readonly<Record<string, RegExp>> = {
+export const LIVE_REPLY_SHAPES = Object.freeze({
   handshake: /^\s*GET OPTION FROM:/i,
   getrequest: /^\s*(OK|C:)/,
-};
+});
 
 export interface LiveRequest {
   method: string;

@@ -51,6 +51,19 @@ describe('relay handshake and getrequest', () => {
     expect((await again.status()).upstream_reachable).toBe(false);
   });
 
+  it('answers from the kept block with the cursors the clock sent since, and never with Stamp=None', async () => {
+    const kept = `GET OPTION FROM: ${SN}\nATTLOGStamp=555\nOPERLOGStamp=None\nATTPHOTOStamp=None\nStamp=555\nDelay=10\nTimeZone=1\n`;
+    upstream = await startUpstream((r) => (r.method === 'GET' ? { status: 200, body: kept } : { status: 503 }));
+    const relay = await spawnRelay({ upstream: upstream.url, dataDir: tempDir('hs-stamps') });
+    relays.push(relay);
+    expect((await clockRequest(relay.url, 'GET', `/iclock/cdata?SN=${SN}&options=all`)).text).toBe(kept);
+    await upstream.stop();
+    // The receiver is away; the relay queues this upload and remembers its cursor.
+    await clockRequest(relay.url, 'POST', `/iclock/cdata?SN=${SN}&table=ATTLOG&Stamp=600`, Buffer.from('1\t2025-12-07 08:30:15\t0\t1\n'));
+    const block = (await clockRequest(relay.url, 'GET', `/iclock/cdata?SN=${SN}&options=all`)).text;
+    expect(block).toBe(`GET OPTION FROM: ${SN}\nATTLOGStamp=600\nStamp=600\nDelay=10\nTimeZone=1\n`);
+  });
+
   it('answers a clock it never saw with its own block: its serial, the machine zone, text TransFlag, no Stamp=None', async () => {
     const relay = await spawnRelay({ upstream: `http://127.0.0.1:${await freePort()}`, dataDir: tempDir('hs-default') });
     relays.push(relay);
