@@ -19,7 +19,11 @@ async function main(): Promise<void> {
     throw err;
   }
   const log = createLogger(config.logLevel);
-  const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  const database = await openDatabase({
+    databaseUrl: config.databaseUrl,
+    dataDir: config.dataDir,
+    onConnectionError: (err) => log.warn({ err: err.message }, 'database connection lost; will reconnect on next use'),
+  });
   const receiver = await startReceiver({ config, database, clock: systemClock, log });
 
   const lines = [

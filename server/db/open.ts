@@ -28,6 +28,8 @@ export interface OpenOptions {
   dataDir: string;
   /** Embedded only: keep the database in memory (tests that need no files). */
   inMemory?: boolean;
+  /** Told when an idle connection dies (Postgres restarted): the pool reconnects on next use. */
+  onConnectionError?: (err: Error) => void;
 }
 
 function redactUrl(url: string): string {
@@ -44,6 +46,8 @@ export async function openDatabase(options: OpenOptions): Promise<Database> {
   const migrations = await readMigrations();
   if (options.databaseUrl) {
     const pool = new pg.Pool({ connectionString: options.databaseUrl, max: 10 });
+    // Without a listener an idle client's error (server restart, outage) would crash the process.
+    pool.on('error', (err) => options.onConnectionError?.(err));
     const client = await pool.connect();
     try {
       await migrate(pgSession(client), migrations);

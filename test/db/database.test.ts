@@ -40,13 +40,13 @@ describe('database unreachable', () => {
     const t = await startTestReceiver({ env: { DEVICE_SERIALS: 'DOWN1' } });
     try {
       await request(t.url).get('/iclock/cdata?SN=DOWN1&options=all').expect(200);
-      await t.database.close();
+      await t.cutOffDatabase();
       const res = await request(t.url).post('/iclock/cdata?SN=DOWN1&table=ATTLOG&Stamp=1').send(Buffer.from('1\t2025-12-07 08:00:00\t0\t1\n'));
       expect(res.status).toBe(503);
       expect(res.text).not.toMatch(/^OK/);
       expect((await request(t.url).get('/healthz')).status).toBe(503);
     } finally {
-      await t.receiver.close();
+      await t.close();
     }
   });
 });

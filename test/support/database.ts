@@ -4,11 +4,28 @@ import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { openDatabase, type Database } from '../../server/db/open.ts';
 
-export async function freshDatabase(): Promise<{ database: Database; databaseUrl: string | undefined; drop(): Promise<void> }> {
+export interface TestDatabase {
+  database: Database;
+  databaseUrl: string | undefined;
+  /** Makes the database unreachable for the app, as an outage would (connections cut, new ones refused). */
+  cutOff(): Promise<void>;
+  drop(): Promise<void>;
+}
+
+export async function freshDatabase(): Promise<TestDatabase> {
   const adminUrl = process.env.DATABASE_URL;
   if (!adminUrl) {
     const database = await openDatabase({ databaseUrl: undefined, dataDir: '', inMemory: true });
-    return { database, databaseUrl: undefined, drop: () => database.close() };
+    let closed = false;
+    return {
+      database,
+      databaseUrl: undefined,
+      async cutOff() {
+        closed = true;
+        await database.close();
+      },
+      drop: () => (closed ? Promise.resolve() : database.close()),
+    };
   }
   const name = `zk_test_${randomBytes(6).toString('hex')}`;
   const admin = new pg.Client({ connectionString: adminUrl });
@@ -21,6 +38,13 @@ export async function freshDatabase(): Promise<{ database: Database; databaseUrl
   return {
     database,
     databaseUrl: url.toString(),
+    async cutOff() {
+      const c = new pg.Client({ connectionString: adminUrl });
+      await c.connect();
+      await c.query(`ALTER DATABASE ${name} ALLOW_CONNECTIONS false`);
+      await c.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1', [name]);
+      await c.end();
+    },
     async drop() {
       await database.close();
       const c = new pg.Client({ connectionString: adminUrl });

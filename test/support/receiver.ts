@@ -19,6 +19,8 @@ export interface TestReceiver {
   config: Config;
   clock: Clock & { set?(iso: string): void };
   token: string;
+  /** The database goes away under the running receiver (an outage). */
+  cutOffDatabase(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -44,6 +46,7 @@ export async function startTestReceiver(options: { env?: Record<string, string>;
     config,
     clock,
     token: TEST_TOKEN,
+    cutOffDatabase: () => db.cutOff(),
     async close() {
       await receiver.close();
       await db.drop();
