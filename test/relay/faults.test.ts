@@ -86,7 +86,7 @@ describe('relay under receiver faults', () => {
     expect(status.queue_depth).toBe(0);
     expect(status.rejected.entries[0]).toMatchObject({ sn: SN, status: 401, path: '/iclock/cdata', reason: 'invalid token' });
     expect(status.last_error).toMatchObject({ status: 401 });
-    const loud = relay.logs.find((l) => l.level === 50 && l.status === 401);
+    const loud = await waitFor('an error line for the 401', () => relay.logs.find((l) => l.level === 50 && l.status === 401));
     expect(loud?.msg).toMatch(/401/);
     expect(JSON.stringify(relay.logs)).not.toContain('relay-test-token');
 
@@ -111,7 +111,7 @@ describe('relay under receiver faults', () => {
     });
     expect(status.delivered).toBe(0);
     expect(status.rejected.entries[0]!.status).toBe(200);
-    expect(relay.logs.some((l) => l.level === 50 && /RELAY_UPSTREAM/.test(String(l.msg)))).toBe(true);
+    await waitFor('an error line naming RELAY_UPSTREAM', () => relay.logs.some((l) => l.level === 50 && /RELAY_UPSTREAM/.test(String(l.msg))));
     const handshake = await clockRequest(relay.url, 'GET', `/iclock/cdata?SN=${SN}&options=all`);
     expect(handshake.text.startsWith(`GET OPTION FROM: ${SN}\n`)).toBe(true);
     expect((await clockRequest(relay.url, 'GET', `/iclock/getrequest?SN=${SN}`)).text).toBe('OK');
@@ -143,7 +143,7 @@ describe('relay under receiver faults', () => {
     const accepted = replies.filter((s) => s === 200).length;
     expect(accepted).toBeGreaterThan(3);
     expect(replies.slice(accepted).every((s) => s === 503)).toBe(true);
-    expect(relay.logs.some((l) => l.level === 50 && /503/.test(String(l.msg)))).toBe(true);
+    await waitFor('an error line for the 503', () => relay.logs.some((l) => l.level === 50 && /503/.test(String(l.msg))));
 
     upstream = await startUpstream(acceptAll, port);
     await waitFor('drained', async () => (await relay.status()).queue_depth === 0, 30_000);

@@ -159,7 +159,8 @@ export async function spawnRelay(opts: { upstream: string; dataDir: string; env?
     for (const line of lines) if (line.trim()) logs.push(JSON.parse(line) as Record<string, unknown>);
   });
   child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  // 'close', not 'exit': by then every line the process wrote has been read.
+  const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
   const listening = await Promise.race([
     waitFor('relay listening', () => logs.find((l) => l.msg === 'relay listening'), 20_000),
     exited.then((code) => {
