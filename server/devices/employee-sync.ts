@@ -76,16 +76,14 @@ export class EmployeeSync {
     return queued;
   }
 
-  /** True while an ERP change for this PIN has not been confirmed by this clock. */
+  /** True while the latest ERP change for this PIN has not been confirmed by this clock. */
   async changeInFlight(sn: string, pin: string): Promise<boolean> {
     const [updatePrefix, deleteLine] = userCommandPrefixes(pin);
-    const count = await this.deps.db.command.count({
-      where: {
-        deviceSn: sn,
-        status: { in: ['queued', 'sent'] },
-        OR: [{ command: { startsWith: updatePrefix } }, { command: deleteLine }],
-      },
+    const latest = await this.deps.db.command.findFirst({
+      where: { deviceSn: sn, OR: [{ command: { startsWith: updatePrefix } }, { command: deleteLine }] },
+      orderBy: { id: 'desc' },
+      select: { status: true },
     });
-    return count > 0;
+    return latest?.status === 'queued' || latest?.status === 'sent';
   }
 }
