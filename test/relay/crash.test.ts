@@ -86,4 +86,23 @@ describe('relay crash safety', () => {
     await waitFor('delivered after restart', async () => (await again.status()).delivered === 5);
     expect(new Set(punchesReceived(upstream))).toEqual(new Set(sent));
   }, 30_000);
+
+  it('stops within its grace time on SIGTERM even while the receiver hangs, and resends what was in flight', async () => {
+    upstream = await startUpstream(() => 'hang');
+    const dataDir = tempDir('term-hang');
+    const relay = await spawnRelay({ upstream: upstream.url, dataDir });
+    relays.push(relay);
+    const batch = attlogBatch(7, 10);
+    await clockRequest(relay.url, 'POST', '/iclock/cdata?SN=CLOCKD0004&table=ATTLOG', batch.body);
+    await waitFor('in flight', () => upstream!.received.length === 1);
+    const started = Date.now();
+    expect(await kill(relay, 'SIGTERM')).toBe(0);
+    expect(Date.now() - started).toBeLessThan(10_000);
+
+    upstream.behaviour = acceptAll;
+    const again = await spawnRelay({ upstream: upstream.url, dataDir });
+    relays.push(again);
+    await waitFor('delivered after restart', async () => (await again.status()).delivered === 1);
+    expect(new Set(punchesReceived(upstream))).toEqual(new Set(keysOf('CLOCKD0004', batch)));
+  }, 30_000);
 });
