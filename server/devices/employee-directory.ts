@@ -5,7 +5,7 @@ import type { Employee } from '../db/generated/client.ts';
 import type { Db } from '../db/open.ts';
 import type { IngestBus } from '../ingest/events.ts';
 import { importColumns, parseCsv } from './employee-csv.ts';
-import { cardField, nameField, pinField, type EmployeePatch, type NewEmployee } from './employee-fields.ts';
+import { importRowSchema, type EmployeePatch, type NewEmployee } from './employee-fields.ts';
 import type { EmployeeSync } from './employee-sync.ts';
 
 export class EmployeeExists extends Error {}
@@ -80,29 +80,28 @@ export class EmployeeDirectory {
     const report: ImportReport = { created: 0, updated: 0, unchanged: 0, errors: [] };
     const seen = new Map<string, number>();
     for (const { line, fields } of records) {
-      const cell = (at: number) => (at >= 0 ? (fields[at] ?? '') : '');
-      const pin = pinField.safeParse(cell(columns.pin));
-      const name = nameField.safeParse(cell(columns.name));
-      const card = cardField.safeParse(cell(columns.card));
-      const reason = !pin.success ? `pin ${pin.error.issues[0]!.message}` : !name.success ? `name ${name.error.issues[0]!.message}` : !card.success ? `card ${card.error.issues[0]!.message}` : undefined;
-      if (reason || !pin.success || !name.success || !card.success) {
-        report.errors.push({ line, reason: reason! });
-        continue;
-      }
       if (fields.length > header.fields.length) {
         report.errors.push({ line, reason: `has ${fields.length} fields, the header has ${header.fields.length} (quote a name that holds a comma)` });
         continue;
       }
-      if (seen.has(pin.data)) {
-        report.errors.push({ line, reason: `pin ${pin.data} is already on line ${seen.get(pin.data)}` });
+      const cell = (at: number) => (at >= 0 ? (fields[at] ?? '') : '');
+      const row = importRowSchema.safeParse({ pin: cell(columns.pin), name: cell(columns.name), card: cell(columns.card) });
+      if (!row.success) {
+        const issue = row.error.issues[0]!;
+        report.errors.push({ line, reason: `${String(issue.path[0])} ${issue.message}` });
         continue;
       }
-      seen.set(pin.data, line);
-      const existing = await this.deps.db.employee.findUnique({ where: { pin: pin.data } });
+      const { pin, name, card } = row.data;
+      if (seen.has(pin)) {
+        report.errors.push({ line, reason: `pin ${pin} is already on line ${seen.get(pin)}` });
+        continue;
+      }
+      seen.set(pin, line);
+      const existing = await this.deps.db.employee.findUnique({ where: { pin } });
       if (!existing || existing.deletedAt) {
-        await this.create({ pin: pin.data, name: name.data, card: card.data, privilege: 0 }, 'import');
+        await this.create({ pin, name, card, privilege: 0 }, 'import');
         report.created++;
-      } else if ((await this.update(pin.data, { name: name.data, card: card.data }, 'import')).changed) report.updated++;
+      } else if ((await this.update(pin, { name, card }, 'import')).changed) report.updated++;
       else report.unchanged++;
     }
     this.deps.log.info({ created: report.created, updated: report.updated, errors: report.errors.length }, 'employee import');

@@ -28,6 +28,9 @@ export const newEmployeeSchema = z.object({
   privilege: privilegeField.default(0),
 });
 
+/** One line of an import file (pin, name, card; no privilege column). */
+export const importRowSchema = z.object({ pin: pinField, name: nameField, card: cardField });
+
 export const employeePatchSchema = z.object({
   name: nameField.optional(),
   card: cardField.optional(),
