@@ -38,19 +38,23 @@ async function main(): Promise<void> {
   } else {
     lines.push('API tokens: from API_TOKENS');
   }
-  console.log(lines.join('\n'));
-
+  // Signal handlers go in before the banner: a signal with no listener kills the process outright.
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;
     stopping = true;
     log.info({ signal }, 'stopping: finishing requests in flight');
+    setTimeout(() => {
+      log.error('requests still in flight after 10 s; exiting anyway (journaled uploads are re-applied at next start)');
+      process.exit(1);
+    }, 10_000).unref();
     await receiver.close();
     await database.close();
     process.exit(0);
   };
   process.on('SIGINT', () => void stop('SIGINT'));
   process.on('SIGTERM', () => void stop('SIGTERM'));
+  console.log(lines.join('\n'));
 }
 
 main().catch((err) => {

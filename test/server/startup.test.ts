@@ -21,7 +21,7 @@ function runMain(env: Record<string, string>) {
   let err = '';
   child.stdout.on('data', (d) => (out += d));
   child.stderr.on('data', (d) => (err += d));
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  const exited = new Promise<number | string | null>((resolve) => child.on('exit', (code, signal) => resolve(code ?? signal)));
   return { child, exited, out: () => out, err: () => err };
 }
 
@@ -60,12 +60,12 @@ describe('npm start', () => {
     expect(run.out()).toMatch(/Database: embedded Postgres in /);
     expect((await fetch(`${url}/healthz`)).status).toBe(200);
     run.child.kill('SIGTERM');
-    expect(await run.exited).toBe(0);
+    expect(await run.exited, run.err()).toBe(0);
 
     const again = runMain({ PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir });
     await expect.poll(() => again.out(), { timeout: 30_000 }).toMatch(/API token: in /);
     expect(again.out()).not.toContain(token);
     again.child.kill('SIGINT');
-    expect(await again.exited).toBe(0);
+    expect(await again.exited, again.err()).toBe(0);
   });
 });
