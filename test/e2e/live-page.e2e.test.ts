@@ -1,0 +1,106 @@
+// The live page in a real headless Chromium: sign in, watch a simulated clock's punches arrive.
+import { existsSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestReceiver, type TestReceiver } from '../support/receiver.ts';
+import { ADMIN, clockPunches, LIVE_ENV, shopLocalTime, signJwt } from '../live/live-support.ts';
+
+const CHROME_PATH = process.env.CHROME_PATH ?? '/usr/bin/chromium';
+const CHROME_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
+const RESULTS = path.resolve('test-results');
+const LIVE = '/employees/attendance/live';
+
+let r: TestReceiver;
+let browser: Browser;
+
+beforeAll(async () => {
+  if (!existsSync(CHROME_PATH)) throw new Error(`No Chromium at ${CHROME_PATH}: apt-get install -y chromium, or set CHROME_PATH`);
+  await mkdir(RESULTS, { recursive: true });
+  r = await startTestReceiver({ env: LIVE_ENV });
+  const db = r.database.prisma;
+  await db.employee.createMany({
+    data: [
+      { pin: '1', name: 'Ada Lovelace', source: 'erp' },
+      { pin: '2', name: 'Grace Hopper', source: 'erp' },
+      { pin: '3', name: 'Alan Turing', source: 'erp' },
+    ],
+  });
+  // A morning already under way: two in, one came and went; and a clock waiting for approval.
+  await clockPunches(r.url, [
+    { pin: '2', at: shopLocalTime(3 * 3600), status: 0, verify: 1 },
+    { pin: '3', at: shopLocalTime(2 * 3600), status: 0, verify: 4 },
+    { pin: '3', at: shopLocalTime(3600), status: 1, verify: 15 },
+    { pin: '7', at: shopLocalTime(1800), status: 0, verify: 1 },
+  ]);
+  await fetch(`${r.url}/iclock/cdata?SN=BACKDOOR2&options=all`).then((res) => res.text());
+  browser = await chromium.launch({ executablePath: CHROME_PATH, args: CHROME_ARGS, headless: true });
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await r?.close();
+});
+
+const rowOf = (page: Page, name: string) => page.locator('#punches tr', { hasText: name });
+
+describe('the live page in a browser', () => {
+  it('signs in, shows a punch from the clock within 2 s, updates who is in, and saves a screenshot', async () => {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 860 } });
+    const page = await context.newPage();
+    await page.goto(r.url + LIVE);
+    expect(new URL(page.url()).pathname).toBe('/employees/login');
+    await page.screenshot({ path: path.join(RESULTS, 'sign-in.png') });
+
+    await page.fill('input[name=username]', ADMIN.user);
+    await page.fill('input[name=password]', ADMIN.password);
+    await Promise.all([page.waitForURL(`**${LIVE}`), page.click('button[type=submit]')]);
+    await page.locator('#connection', { hasText: 'Live' }).waitFor({ timeout: 5_000 });
+    expect(await page.locator('#count-punches').textContent()).toBe('4');
+    expect(await page.locator('#present li').allTextContents()).toEqual([
+      expect.stringContaining('Grace Hopper'),
+      expect.stringContaining('PIN 7'),
+    ]);
+    await expect(page.locator('#devices li', { hasText: 'BACKDOOR2' }).textContent()).resolves.toContain('pending approval');
+
+    // Ada punches in on the clock: the row appears without a reload, marked new.
+    const sent = Date.now();
+    await clockPunches(r.url, [{ pin: '1', at: shopLocalTime(0), status: 0, verify: 1 }]);
+    await rowOf(page, 'Ada Lovelace').waitFor({ timeout: 2_000 });
+    const shownAfterMs = Date.now() - sent;
+    expect(shownAfterMs).toBeLessThan(2_000);
+    await expect(rowOf(page, 'Ada Lovelace').getAttribute('class')).resolves.toContain('is-new');
+    await page.locator('#present li', { hasText: 'Ada Lovelace' }).waitFor({ timeout: 2_000 });
+    expect(await page.locator('#count-present').textContent()).toBe('3');
+    expect(await page.locator('#count-punches').textContent()).toBe('5');
+    expect(await page.locator('#punches tr').first().textContent()).toContain('Ada Lovelace');
+    await page.screenshot({ path: path.join(RESULTS, 'live-page.png'), fullPage: true });
+
+    // Grace leaves: she is no longer in.
+    await clockPunches(r.url, [{ pin: '2', at: shopLocalTime(0), status: 1, verify: 4 }]);
+    await page.locator('#present li', { hasText: 'Grace Hopper' }).waitFor({ state: 'detached', timeout: 2_000 });
+    expect(await page.locator('#count-present').textContent()).toBe('2');
+    await context.close();
+  });
+
+  it('reads on a shop tablet held upright', async () => {
+    const context = await browser.newContext({ viewport: { width: 768, height: 1024 }, deviceScaleFactor: 1 });
+    const page = await context.newPage();
+    await page.goto(`${r.url}${LIVE}?token=${signJwt({ sub: 'tablet-front', role: 'staff' })}`);
+    await page.locator('#connection', { hasText: 'Live' }).waitFor({ timeout: 5_000 });
+    expect(new URL(page.url()).search).toBe('');
+    await page.screenshot({ path: path.join(RESULTS, 'live-page-tablet.png'), fullPage: true });
+    await context.close();
+  });
+
+  it('a handed-over token that expired gets a clear refusal page', async () => {
+    const page = await browser.newPage();
+    const expired = signJwt({ sub: 'x', role: 'staff', exp: Math.floor(Date.now() / 1000) - 10 });
+    const res = await page.goto(`${r.url}${LIVE}?token=${expired}`);
+    expect(res?.status()).toBe(401);
+    await expect(page.locator('h1').textContent()).resolves.toContain('refused');
+    await page.screenshot({ path: path.join(RESULTS, 'live-link-refused.png') });
+    await page.close();
+  });
+});
