@@ -51,7 +51,9 @@ export function buildRelayApp(deps: RelayAppDeps): express.Express {
     const query = readDeviceQuery(rawQuery);
     const sn = query.get('sn') ?? '';
     const body: Buffer = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
-    const receivedAt = clock.now();
+    const receivedAt = clock.now().toISOString();
+    const remoteAddress = clientAddress(req);
+    const userAgent = req.get('user-agent');
     const reqLog = log.child({ sn, verb, method: req.method });
 
     const carriesData = body.length > 0 || (req.method !== 'GET' && req.method !== 'HEAD' && verb !== 'ping');
@@ -63,10 +65,10 @@ export function buildRelayApp(deps: RelayAppDeps): express.Express {
           path,
           rawQuery,
           contentType: req.get('content-type'),
-          userAgent: req.get('user-agent'),
+          userAgent,
           body,
-          receivedAt: receivedAt.toISOString(),
-          remoteAddress: clientAddress(req),
+          receivedAt,
+          remoteAddress,
           sn,
           table,
         };
@@ -85,10 +87,7 @@ export function buildRelayApp(deps: RelayAppDeps): express.Express {
 
     const handshake = isHandshake(verb, req.method, query);
     const shape = handshake ? LIVE_REPLY_SHAPES.handshake : verb === 'getrequest' ? LIVE_REPLY_SHAPES.getrequest : undefined;
-    const live = await askLive(
-      { method: req.method, path, rawQuery, receivedAt, remoteAddress: clientAddress(req), userAgent: req.get('user-agent') },
-      shape,
-    );
+    const live = await askLive({ method: req.method, path, rawQuery, receivedAt, remoteAddress, userAgent }, shape);
     if (live !== null) {
       if (handshake) await devices.rememberOptions(sn, live, clock.now()).catch((err) => reqLog.warn({ err }, 'could not keep the options block'));
       return sendText(res, 200, live);

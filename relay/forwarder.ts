@@ -7,7 +7,7 @@ import type { ForwardingSettings } from './config.ts';
 import type { Clock } from './clock.ts';
 import type { QueueItem, RelayQueue } from './queue.ts';
 import type { UpstreamHealth } from './status.ts';
-import { uploadOutcome, UpstreamUnreachable, type Outcome, type UpstreamClient } from './upstream.ts';
+import { originHeaders, uploadOutcome, UpstreamUnreachable, type Outcome, type UpstreamClient } from './upstream.ts';
 
 interface Lane {
   sn: string;
@@ -98,12 +98,6 @@ export class Forwarder {
     const { queue, upstream, health, settings, log, clock } = this.deps;
     const request = queue.body(item.id);
     if (!request) return 'missing';
-    const headers: Record<string, string> = {
-      'x-relay-received-at': request.receivedAt,
-      'x-forwarded-for': request.remoteAddress,
-    };
-    if (request.contentType) headers['content-type'] = request.contentType;
-    if (request.userAgent) headers['user-agent'] = request.userAgent;
     const hasBody = request.method !== 'GET' && request.method !== 'HEAD';
     const started = clock.now();
     try {
@@ -111,7 +105,7 @@ export class Forwarder {
         method: request.method,
         path: request.path,
         rawQuery: request.rawQuery,
-        headers,
+        headers: originHeaders(request),
         body: hasBody ? request.body : undefined,
         timeoutMs: settings.timeoutMs,
       });

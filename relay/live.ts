@@ -3,7 +3,7 @@
 import type { Logger } from 'pino';
 import type { Clock } from './clock.ts';
 import type { UpstreamHealth } from './status.ts';
-import type { UpstreamClient } from './upstream.ts';
+import { originHeaders, type UpstreamClient } from './upstream.ts';
 
 /** The shapes a clock can use; anything else (a web page behind a wrong RELAY_UPSTREAM) is answered locally. */
 export const LIVE_REPLY_SHAPES = Object.freeze({
@@ -15,7 +15,7 @@ export interface LiveRequest {
   method: string;
   path: string;
   rawQuery: string;
-  receivedAt: Date;
+  receivedAt: string;
   remoteAddress: string;
   userAgent?: string;
 }
@@ -25,13 +25,9 @@ export type AskLive = (request: LiveRequest, shape?: RegExp) => Promise<string |
 export function liveAsker(deps: { upstream: UpstreamClient; health: UpstreamHealth; clock: Clock; log: Logger; timeoutMs: number }): AskLive {
   const { upstream, health, clock, log, timeoutMs } = deps;
   return async (request, shape) => {
-    const headers: Record<string, string> = {
-      'x-relay-received-at': request.receivedAt.toISOString(),
-      'x-forwarded-for': request.remoteAddress,
-    };
-    if (request.userAgent) headers['user-agent'] = request.userAgent;
     try {
-      const reply = await upstream.send({ method: request.method, path: request.path, rawQuery: request.rawQuery, headers, timeoutMs });
+      const { method, path, rawQuery } = request;
+      const reply = await upstream.send({ method, path, rawQuery, headers: originHeaders(request), timeoutMs });
       const ok = reply.status >= 200 && reply.status < 300 && (!shape || shape.test(reply.text));
       health.answered(clock.now(), ok, { message: `receiver answered ${reply.status} to ${request.path}: ${reply.text.slice(0, 120)}`, status: reply.status });
       if (!ok) log.warn({ path: request.path, status: reply.status }, 'receiver gave no usable live answer; answering locally');

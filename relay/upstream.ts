@@ -39,6 +39,14 @@ export function uploadOutcome(reply: UpstreamReply): Outcome {
   return 'reject';
 }
 
+/** What the receiver learns about the clock's original request, on every forwarded or live request. */
+export function originHeaders(origin: { receivedAt: string; remoteAddress: string; userAgent?: string; contentType?: string }): Record<string, string> {
+  const headers: Record<string, string> = { 'x-relay-received-at': origin.receivedAt, 'x-forwarded-for': origin.remoteAddress };
+  if (origin.userAgent) headers['user-agent'] = origin.userAgent;
+  if (origin.contentType) headers['content-type'] = origin.contentType;
+  return headers;
+}
+
 const MAX_REPLY_BYTES = 1024 * 1024;
 
 export interface UpstreamClient {

@@ -6,6 +6,7 @@ import type { AddressInfo, Socket } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { countRecordLines } from '../../server/protocol/index.ts';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const tsxLoader = import.meta.resolve('tsx');
@@ -41,7 +42,7 @@ export interface Received {
 /** What the fake receiver does with one request: answer (maybe late), or never answer. */
 export type Behaviour = (req: Received) => { status: number; body?: string; delayMs?: number } | 'hang';
 
-export const acceptAll: Behaviour = (req) => ({ status: 200, body: `OK:${countLines(req.body)}` });
+export const acceptAll: Behaviour = (req) => ({ status: 200, body: `OK:${countRecordLines(req.body)}` });
 
 export interface Upstream {
   url: string;
@@ -251,8 +252,4 @@ export function punchesReceived(upstream: Upstream): string[] {
     }
   }
   return out;
-}
-
-export function countLines(body: Buffer): number {
-  return body.toString('utf8').split('\n').filter((line) => line.trim() !== '').length;
 }
