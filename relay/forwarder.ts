@@ -85,7 +85,11 @@ export class Forwarder {
     lane.inFlight.add(item.id);
     const run = this.attempt(item)
       .then((outcome) => this.settle(lane, item, outcome))
-      .catch((err: unknown) => this.deps.log.error({ err, sn: item.sn, id: item.id }, 'forwarding bookkeeping failed'))
+      .catch((err: unknown) => {
+        // The store failed us (disk error): back off rather than spin on the same entry.
+        this.deps.log.error({ err, sn: item.sn, id: item.id }, 'forwarding bookkeeping failed');
+        this.scheduleRetry(lane, item);
+      })
       .finally(() => {
         lane.inFlight.delete(item.id);
         this.running.delete(run);
