@@ -1,0 +1,80 @@
+// The bench's table for people, and results.json for machines: each figure beside its baseline and target.
+import type { IngestResult } from './ingest.ts';
+import type { LiveResult } from './live.ts';
+import type { RelayResult } from './relay.ts';
+
+export type Section<T> = T | { error: string };
+
+export interface BenchResults {
+  generatedAt: string;
+  scale: number;
+  node: string;
+  cpus: number;
+  database: string;
+  ingest: Section<IngestResult>;
+  relay: Section<RelayResult>;
+  live: Section<LiveResult>;
+  /** Each target: met (true), missed (false) or not measured (null). */
+  targets: Record<string, boolean | null>;
+}
+
+type Row = [string, string, string, string, string];
+
+const n = (x: number) => x.toLocaleString('en-US');
+const ms = (x: number) => (x >= 1000 ? `${(x / 1000).toFixed(1)} s` : `${x.toFixed(1)} ms`);
+const mark = (ok: boolean | null) => (ok === null ? '' : ok ? ' ✓' : ' ✗');
+const failed = (x: object): x is { error: string } => 'error' in x;
+
+export function targetsOf(r: Pick<BenchResults, 'ingest' | 'relay' | 'live'>): Record<string, boolean | null> {
+  const ingest = failed(r.ingest) ? null : r.ingest;
+  const relay = failed(r.relay) ? null : r.relay;
+  const live = failed(r.live) || 'skipped' in r.live ? null : r.live;
+  return {
+    'ingest ≥ 50% of raw insert': ingest ? ingest.ratio >= 0.5 : null,
+    'relay answer p99 < 20 ms': relay ? relay.down.p99Ms < 20 : null,
+    'relay drain < 10 s': relay ? relay.drain.ms < 10_000 : null,
+    'relay path ≥ 20× seed path': relay ? relay.speedup >= 20 : null,
+    'live p50 < 20 ms': live ? live.p50 < 20 : null,
+    'live p99 < 100 ms': live ? live.p99 < 100 : null,
+  };
+}
+
+export function tableOf(r: BenchResults): string {
+  const t = r.targets;
+  const rows: Row[] = [['section', 'measured', 'baseline (same run)', 'result', 'target']];
+  if (failed(r.ingest)) rows.push(['ingest (issue 3)', `failed: ${r.ingest.error}`, '', '', '≥ 0.50×']);
+  else {
+    const i = r.ingest;
+    rows.push([
+      `ingest: ${n(i.lines)} lines, ${i.devices} clocks, uploads of ${i.perUpload}`,
+      `${n(i.ingest.linesPerS)} lines/s (${ms(i.ingest.ms)})`,
+      `raw INSERT ${n(i.raw.rowsPerS)} rows/s (${ms(i.raw.ms)})`,
+      `${i.ratio.toFixed(2)}×`,
+      `≥ 0.50×${mark(t['ingest ≥ 50% of raw insert']!)}`,
+    ]);
+  }
+  if (failed(r.relay)) rows.push(['relay (issue 4)', `failed: ${r.relay.error}`, '', '', '']);
+  else {
+    const x = r.relay;
+    rows.push([`relay answer, receiver down (${n(x.down.uploads)} uploads)`, `p50 ${ms(x.down.p50Ms)}, p99 ${ms(x.down.p99Ms)}`, '', `max ${ms(x.down.maxMs)}`, `p99 < 20 ms${mark(t['relay answer p99 < 20 ms']!)}`]);
+    const first = x.drain.firstDeliveryMs === null ? '' : `first delivery after ${ms(x.drain.firstDeliveryMs)}`;
+    rows.push([`relay drain: ${n(x.drain.punches)} punches in ${n(x.drain.uploads)} uploads`, ms(x.drain.ms), '', first, `< 10 s${mark(t['relay drain < 10 s']!)}`]);
+    rows.push([
+      `relay path: ${n(x.relayPath.punches)} punches`,
+      `${n(x.relayPath.perS)} punches/s (${ms(x.relayPath.ms)})`,
+      `seed path ${n(x.seedPath.perS)} punches/s (${ms(x.seedPath.ms)})`,
+      `${x.speedup}×`,
+      `≥ 20×${mark(t['relay path ≥ 20× seed path']!)}`,
+    ]);
+  }
+  if (failed(r.live)) rows.push(['live latency (issue 5)', `failed: ${r.live.error}`, '', '', '']);
+  else if ('skipped' in r.live) rows.push(['live latency (issue 5)', `skipped: ${r.live.skipped}`, '', '', '']);
+  else {
+    rows.push([`live latency: POST → socket event (${n(r.live.n)})`, `p50 ${ms(r.live.p50)}, p99 ${ms(r.live.p99)}`, '', '', `p50 < 20 ms${mark(t['live p50 < 20 ms']!)}, p99 < 100 ms${mark(t['live p99 < 100 ms']!)}`]);
+  }
+  const widths = rows[0]!.map((_, c) => Math.max(...rows.map((row) => row[c]!.length)));
+  const lines = rows.map((row) => row.map((cell, c) => cell.padEnd(widths[c]!)).join('  ').trimEnd());
+  lines.splice(1, 0, widths.map((w) => '-'.repeat(w)).join('  '));
+  const head = `npm run bench — scale ${r.scale}, ${r.database}, Node ${r.node}, ${r.cpus} CPUs, loopback`;
+  return [head, '', ...lines].join('\n');
+}

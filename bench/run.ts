@@ -1,0 +1,42 @@
+// All sections in one run, each failure kept as that section's result so the others still report.
+import os from 'node:os';
+import { benchIngest } from './ingest.ts';
+import { benchLive } from './live.ts';
+import { benchRelay } from './relay.ts';
+import { targetsOf, type BenchResults, type Section } from './report.ts';
+import { scaled } from './setup.ts';
+
+async function section<T>(name: string, run: () => Promise<T>): Promise<Section<T>> {
+  process.stderr.write(`bench: ${name}…\n`);
+  const started = performance.now();
+  try {
+    const result = await run();
+    process.stderr.write(`bench: ${name} done in ${((performance.now() - started) / 1000).toFixed(1)} s\n`);
+    return result;
+  } catch (err) {
+    process.stderr.write(`bench: ${name} failed: ${(err as Error).stack ?? String(err)}\n`);
+    return { error: (err as Error).message };
+  }
+}
+
+export async function runBench(scale: number): Promise<BenchResults> {
+  const lines = scaled(10_000, scale);
+  const devices = Math.min(20, lines);
+  const ingest = await section('ingest (issue 3)', () => benchIngest({ lines, perUpload: 500, devices }));
+  const relay = await section('relay (issue 4)', () =>
+    benchRelay({ backlog: scaled(50_000, scale), perUpload: 100, seedPunches: scaled(10_000, scale) }));
+  const live = await section('live latency (issue 5)', () => benchLive(scaled(1_000, scale)));
+  const database = [ingest, relay].map((s) => ('database' in s ? s.database : null)).find(Boolean) ?? 'unknown database';
+  return {
+    generatedAt: new Date().toISOString(),
+    scale,
+    node: process.version,
+    cpus: os.cpus().length,
+    database,
+    ingest,
+    relay,
+    live,
+    targets: targetsOf({ ingest, relay, live }),
+  };
+}
+

@@ -1,0 +1,46 @@
+// The bench functions at a tiny scale: they run end to end and return sane figures. No timing targets here.
+import { describe, expect, it } from 'vitest';
+import { benchIngest } from '../../bench/ingest.ts';
+import { benchLive } from '../../bench/live.ts';
+import { benchRelay } from '../../bench/relay.ts';
+import { tableOf, targetsOf, type BenchResults } from '../../bench/report.ts';
+import { benchScale, percentile, scaled } from '../../bench/setup.ts';
+
+const positive = (x: number) => Number.isFinite(x) && x > 0;
+
+describe('bench at a tiny scale', () => {
+  it('ingest: every line acknowledged and stored, both rates measured', async () => {
+    const r = await benchIngest({ lines: 60, perUpload: 10, devices: 4, rounds: 1 });
+    expect(r.stored).toBe(60);
+    expect(positive(r.ingest.linesPerS) && positive(r.raw.rowsPerS) && positive(r.ratio)).toBe(true);
+  });
+
+  it('relay: answers while the receiver is down, drains, and compares with the seed path', async () => {
+    const r = await benchRelay({ backlog: 200, perUpload: 50, seedPunches: 30, drainTimeoutMs: 60_000 });
+    expect(r.down.uploads).toBe(4);
+    expect(positive(r.down.p50Ms) && r.down.p99Ms >= r.down.p50Ms).toBe(true);
+    expect(r.drain.stored).toBe(200);
+    expect(r.relayPath.stored).toBe(30);
+    expect(positive(r.seedPath.perS) && positive(r.relayPath.perS) && positive(r.speedup)).toBe(true);
+  }, 120_000);
+
+  it('live: skipped, not failed, when the measurement file is absent', async () => {
+    expect(await benchLive(5, '/nonexistent/live-latency.ts')).toEqual({ skipped: 'nonexistent/live-latency.ts is not there yet' });
+  });
+});
+
+describe('bench helpers', () => {
+  it('scale, percentiles and the table', () => {
+    expect(benchScale({})).toBe(1);
+    expect(benchScale({ BENCH_SCALE: '0.1' })).toBe(0.1);
+    expect(() => benchScale({ BENCH_SCALE: '0' })).toThrow(/BENCH_SCALE/);
+    expect(scaled(10_000, 0.1)).toBe(1000);
+    expect(percentile([5, 1, 4, 2, 3], 50)).toBe(3);
+    expect(percentile(Array.from({ length: 100 }, (_, i) => i + 1), 99)).toBe(99);
+
+    const partial = { ingest: { error: 'boom' }, relay: { error: 'relay down' }, live: { skipped: 'absent' } };
+    const results: BenchResults = { generatedAt: '', scale: 1, node: 'v20', cpus: 2, database: 'db', ...partial, targets: targetsOf(partial) };
+    expect(Object.values(results.targets).every((t) => t === null)).toBe(true);
+    expect(tableOf(results)).toMatch(/failed: boom[\s\S]*skipped: absent/);
+  });
+});
