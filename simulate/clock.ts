@@ -32,6 +32,11 @@ export interface UploadReport {
   latenciesMs: number[];
 }
 
+export interface PollListener {
+  answers?(answers: CommandAnswer[]): void;
+  error?(err: Error): void;
+}
+
 export class UploadFailed extends Error {
   constructor(readonly report: UploadReport, readonly last: DeviceReply) {
     super(`upload not acknowledged after ${report.attempts} attempts: ${last.status || 'no answer'} ${last.text.slice(0, 80)}`);
@@ -145,15 +150,22 @@ export class SimulatedClock {
     return answers;
   }
 
-  /** Polls every `Delay` seconds (the server's, unless given) until `seconds` have passed. */
-  async poll(seconds: number, onAnswers?: (answers: CommandAnswer[]) => void, intervalMs?: number): Promise<number> {
+  /**
+   * Polls every `Delay` seconds (the server's, unless given) until `seconds` have passed. A failed poll is
+   * reported and the clock carries on at the next interval, as a terminal does.
+   */
+  async poll(seconds: number, on: PollListener = {}, intervalMs?: number): Promise<number> {
     const every = intervalMs ?? Number(this.serverOptions.Delay ?? 10) * 1000;
     const until = Date.now() + seconds * 1000;
     let handled = 0;
     for (;;) {
-      const answers = await this.pollOnce();
-      handled += answers.length;
-      if (answers.length) onAnswers?.(answers);
+      try {
+        const answers = await this.pollOnce();
+        handled += answers.length;
+        if (answers.length) on.answers?.(answers);
+      } catch (err) {
+        on.error?.(err as Error);
+      }
       if (Date.now() + every > until) return handled;
       await new Promise((resolve) => setTimeout(resolve, every));
     }

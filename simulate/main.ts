@@ -32,8 +32,11 @@ async function run(args: SimulateArgs): Promise<void> {
 
   if (args.pollSeconds > 0) {
     console.log(`polling getrequest for ${args.pollSeconds} s (every ${options.Delay ?? 10} s); Ctrl-C to stop`);
-    const handled = await clock.poll(args.pollSeconds, (answers) => {
-      for (const a of answers) console.log(`  C:${a.command.id}:${a.command.command.split('\t')[0]} → Return=${a.returnCode}${a.uploads.length ? ` (${a.uploads.length} upload${a.uploads.length === 1 ? '' : 's'})` : ''}`);
+    const handled = await clock.poll(args.pollSeconds, {
+      answers(answers) {
+        for (const a of answers) console.log(`  C:${a.command.id}:${a.command.command.split('\t')[0]} → Return=${a.returnCode}${a.uploads.length ? ` (${a.uploads.length} upload${a.uploads.length === 1 ? '' : 's'})` : ''}`);
+      },
+      error: (err) => console.error(`  poll failed, trying again at the next heartbeat: ${err.message}`),
     });
     console.log(`${args.sn}: ${handled} command${handled === 1 ? '' : 's'} answered; ${memory.users.size} users, ${memory.log.length} punches in its log`);
   }

@@ -115,6 +115,31 @@ describe('a simulated clock facing a failing server', () => {
     }
   });
 
+  it('keeps polling after a failed heartbeat and answers the commands that come next', async () => {
+    let polls = 0;
+    const results: string[] = [];
+    const server = http.createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', () => {
+        if (req.url!.startsWith('/iclock/devicecmd')) results.push(Buffer.concat(chunks).toString('utf8'));
+        const first = req.url!.startsWith('/iclock/getrequest') && ++polls === 1;
+        res.writeHead(first ? 503 : 200).end(first ? 'busy' : polls === 2 && req.url!.startsWith('/iclock/getrequest') ? 'C:1:INFO\n' : 'OK');
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const clock = new SimulatedClock({ url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, sn: 'SIMPOLL001' });
+      const errors: string[] = [];
+      const handled = await clock.poll(0.35, { error: (e) => errors.push(e.message) }, 100);
+      expect(errors).toEqual([expect.stringContaining('503')]);
+      expect(handled).toBe(1);
+      expect(results[0]).toMatch(/^ID=1&Return=0&CMD=INFO\n/);
+    } finally {
+      server.close();
+    }
+  });
+
   it('gives up after its attempts with the punches still unsent in its log', async () => {
     const clock = new SimulatedClock({ url: 'http://127.0.0.1:9', sn: 'SIMDOWN001', retry: { attempts: 2, delayMs: 10 } });
     clock.enroll(makeUsers(1));
