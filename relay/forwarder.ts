@@ -102,7 +102,8 @@ export class Forwarder {
     const { queue, upstream, health, settings, log, clock } = this.deps;
     const request = queue.body(item.id);
     if (!request) return 'missing';
-    const hasBody = request.method !== 'GET' && request.method !== 'HEAD';
+    // Bodies go as received; a GET carries one only if the clock sent one (it was queued for that body).
+    const hasBody = request.body.byteLength > 0 || (request.method !== 'GET' && request.method !== 'HEAD');
     const started = clock.now();
     try {
       const reply = await upstream.send({
@@ -153,6 +154,7 @@ export class Forwarder {
       lane.failures = 0;
       await this.deps.queue.markDelivered(item.id);
     } else if (outcome === 'missing') {
+      this.deps.queue.forget(item.id);
       this.deps.log.error({ sn: item.sn, id: item.id }, 'queued entry vanished from the store; skipped');
     }
   }

@@ -84,15 +84,21 @@ export class RelayQueue {
 
   /** The receiver accepted the entry: prune it and count it. */
   async markDelivered(id: number): Promise<void> {
-    const item = this.pending.get(id);
-    if (!item) return;
-    this.pending.delete(id);
-    this.bytes -= item.bytes;
+    if (!this.pending.has(id)) return;
+    this.forget(id);
     this.deliveredCount++;
     await this.store.root.transaction(() => {
       this.store.requests.remove(id);
       this.store.counters.put('delivered', this.deliveredCount);
     });
+  }
+
+  /** An entry whose record cannot be read any more: stop counting it as pending. */
+  forget(id: number): void {
+    const item = this.pending.get(id);
+    if (!item) return;
+    this.pending.delete(id);
+    this.bytes -= item.bytes;
   }
 
   /** The receiver refused the entry for good: keep it on disk, out of the way of the rest. */
