@@ -86,6 +86,10 @@ export function deviceRoutes(deps: DeviceRouteDeps): Router {
     const existing = await deps.db.device.findUnique({ where: { sn: String(req.params.sn) } });
     if (!existing) throw new AppError(404, 'not_found', `Unknown device ${req.params.sn}`);
     const device = await deps.db.device.update({ where: { sn: existing.sn }, data: patch });
+    // The clock applies a new zone's offset only after it re-reads its options.
+    if (patch.timezone && patch.timezone !== existing.timezone && device.state !== 'rejected') {
+      await deps.commands.enqueueUnlessRecent(device.sn, 'CHECK', 0);
+    }
     res.json(await counted(device));
   });
   return router;

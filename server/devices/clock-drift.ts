@@ -72,15 +72,8 @@ export class ClockDriftMonitor {
       log.warn('clock is off by more than a minute; commands are disabled, set its time by hand');
       return;
     }
-    const recent = await this.deps.db.command.count({
-      where: {
-        deviceSn: sn,
-        command: SET_TIME_COMMAND,
-        OR: [{ status: { in: ['queued', 'sent'] } }, { createdAt: { gt: new Date(Date.now() - RESEND_SET_TIME_AFTER_MS) } }],
-      },
-    });
-    if (recent > 0) return;
-    const command = await this.deps.commands.enqueue(sn, SET_TIME_COMMAND);
+    const command = await this.deps.commands.enqueueUnlessRecent(sn, SET_TIME_COMMAND, RESEND_SET_TIME_AFTER_MS);
+    if (!command) return;
     log.warn({ commandId: command.id }, 'clock is off by more than a minute; queued a set-time command');
   }
 }

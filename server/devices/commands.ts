@@ -25,6 +25,21 @@ export class CommandQueue {
   }
 
   /**
+   * Queues `command` unless the same command is still open, or was queued less than `withinMs` ago
+   * (commands the receiver queues by itself must not pile up). Returns the new command, or null.
+   */
+  async enqueueUnlessRecent(deviceSn: string, command: string, withinMs: number): Promise<Command | null> {
+    const recent = await this.db.command.count({
+      where: {
+        deviceSn,
+        command,
+        OR: [{ status: { in: ['queued', 'sent'] } }, { createdAt: { gt: new Date(Date.now() - withinMs) } }],
+      },
+    });
+    return recent > 0 ? null : this.enqueue(deviceSn, command);
+  }
+
+  /**
    * Takes the oldest commands due for delivery — queued ones, and sent ones whose answer is overdue and
    * that may be re-sent — and marks them sent in the same statement.
    */

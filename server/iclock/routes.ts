@@ -10,6 +10,7 @@ import type { Db } from '../db/open.ts';
 import type { CommandQueue } from '../devices/commands.ts';
 import type { Recovery } from '../devices/recovery.ts';
 import type { DeviceRegistry } from '../devices/registry.ts';
+import { checkAfterOffsetChange } from '../devices/zone-offset-watch.ts';
 import { journalUpload } from '../ingest/journal.ts';
 import type { Ingest } from '../ingest/process.ts';
 import { commandLines, deviceOptionsReply, uploadReply } from '../protocol/replies.ts';
@@ -121,6 +122,7 @@ async function handle(deps: IclockDeps, verb: string, req: Request, res: Respons
       const fields = parseInfo(info);
       await registry.recordInfo(sn, { info: fields }, fields[0]);
     }
+    await checkAfterOffsetChange({ commands: deps.commands, log }, device, registry.zoneOf(device), now);
     const commands = device.state === 'approved' ? await deps.commands.take(sn, now) : [];
     sendDeviceText(res, clock, commandLines(commands));
     return;
