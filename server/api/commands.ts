@@ -45,6 +45,11 @@ const recoverSchema = z
   .object({ from: localTime(false), to: localTime(true) })
   .refine((range) => range.from <= range.to, { message: 'must not be before from', path: ['to'] });
 
+const listSchema = z.object({
+  status: z.enum(['queued', 'sent', 'done', 'failed']).optional(),
+  limit: z.coerce.number().int().min(1).max(500).default(50),
+});
+
 export function commandJson(command: Command, recovered?: Awaited<ReturnType<Recovery['countFor']>>) {
   return {
     id: command.id,
@@ -81,6 +86,18 @@ export function commandRoutes(deps: CommandRouteDeps): Router {
     const { command } = commandSchema.parse(req.body ?? {});
     const queued = await deps.commands.enqueue(device.sn, commandLineFor(command));
     res.status(201).json({ id: queued.id, status: queued.status, command: queued.command });
+  });
+
+  router.get('/zkteco/api/devices/:sn/commands', admin, async (req, res) => {
+    const device = await deviceOf(String(req.params.sn));
+    const { status, limit } = listSchema.parse(req.query);
+    await deps.commands.expireUnanswered(device.sn, deps.clock.now());
+    const commands = await deps.db.command.findMany({
+      where: { deviceSn: device.sn, ...(status ? { status } : {}) },
+      orderBy: { id: 'desc' },
+      take: limit,
+    });
+    res.json({ items: commands.map((c) => commandJson(c)) });
   });
 
   router.get('/zkteco/api/devices/:sn/commands/:id', admin, async (req, res) => {

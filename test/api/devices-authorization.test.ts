@@ -29,6 +29,7 @@ const routes: [string, () => Route][] = [
   ['POST /devices/:sn/reject', () => ({ method: 'POST', path: '/zkteco/api/devices/AUTHCLOCK01/reject' })],
   ['PATCH /devices/:sn', () => ({ method: 'PATCH', path: '/zkteco/api/devices/AUTHCLOCK01', body: { name: 'Front door' } })],
   ['POST /devices/:sn/commands', () => ({ method: 'POST', path: '/zkteco/api/devices/AUTHCLOCK01/commands', body: { command: 'CHECK' } })],
+  ['GET /devices/:sn/commands', () => ({ method: 'GET', path: '/zkteco/api/devices/AUTHCLOCK01/commands' })],
   ['GET /devices/:sn/commands/:id', () => ({ method: 'GET', path: `/zkteco/api/devices/AUTHCLOCK01/commands/${commandId}` })],
   ['POST /devices/:sn/recover', () => ({ method: 'POST', path: '/zkteco/api/devices/AUTHCLOCK01/recover', body: { from: '2025-12-06', to: '2025-12-06' } })],
   ['GET /employees', () => ({ method: 'GET', path: '/zkteco/api/employees' })],
@@ -80,6 +81,19 @@ describe('commands API errors', () => {
       expect(res.status).toBe(400);
       expect(res.body.message).toMatch(/^command:/);
     }
+  });
+
+  it('lists a device\'s commands newest first, filtered by status', async () => {
+    await approvedClock(t, 'AUTHCLOCK04');
+    const first = (await api(t, 'POST', '/zkteco/api/devices/AUTHCLOCK04/commands', { body: { command: 'INFO' } })).body.id;
+    const second = (await api(t, 'POST', '/zkteco/api/devices/AUTHCLOCK04/commands', { body: { command: 'SET_TIME' } })).body.id;
+    const all = (await api(t, 'GET', '/zkteco/api/devices/AUTHCLOCK04/commands')).body.items;
+    // After the two: the employee list queued when the clock was approved.
+    expect(all.slice(0, 2).map((c: { id: number; command: string }) => [c.id, c.command])).toEqual([[second, 'CHECK'], [first, 'INFO']]);
+    expect(all[2].command).toMatch(/^DATA UPDATE USERINFO PIN=1\t/);
+    expect((await api(t, 'GET', '/zkteco/api/devices/AUTHCLOCK04/commands?status=done')).body.items).toEqual([]);
+    expect((await api(t, 'GET', '/zkteco/api/devices/AUTHCLOCK04/commands?status=lost')).status).toBe(400);
+    expect((await api(t, 'GET', '/zkteco/api/devices/NOPE/commands')).status).toBe(404);
   });
 
   it('a rejected device takes no commands (409)', async () => {
