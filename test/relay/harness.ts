@@ -167,7 +167,10 @@ export async function spawnRelay(opts: { upstream: string; dataDir: string; env?
     exited.then((code) => {
       throw new Error(`relay exited (${code}) before listening: ${stderr}`);
     }),
-  ]);
+  ]).catch((err: unknown) => {
+    child.kill('SIGKILL'); // never leave a relay behind
+    throw err;
+  });
   const url = `http://127.0.0.1:${listening.port as number}`;
   return {
     url,
