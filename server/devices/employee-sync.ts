@@ -34,16 +34,16 @@ export class EmployeeSync {
     return devices.map((d) => d.sn);
   }
 
-  async sendUpdate(employee: EmployeeRecord, exceptSn?: string): Promise<number> {
-    return this.sendToAll(updateUserCommand(employee), exceptSn);
+  /** To every approved clock, or to the clocks given (a change learned from one clock goes to the others). */
+  async sendUpdate(employee: EmployeeRecord, clocks?: readonly string[]): Promise<number> {
+    return this.sendTo(clocks ?? (await this.approvedClocks()), updateUserCommand(employee));
   }
 
   async sendDelete(pin: string): Promise<number> {
-    return this.sendToAll(deleteUserCommand(pin));
+    return this.sendTo(await this.approvedClocks(), deleteUserCommand(pin));
   }
 
-  private async sendToAll(command: string, exceptSn?: string): Promise<number> {
-    const clocks = await this.approvedClocks(exceptSn);
+  private async sendTo(clocks: readonly string[], command: string): Promise<number> {
     for (const sn of clocks) await this.deps.commands.enqueue(sn, command);
     return clocks.length;
   }

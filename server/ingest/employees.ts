@@ -14,8 +14,10 @@ export async function storeDeviceUsers(deps: Deps, sn: string, users: readonly D
   const sync = new EmployeeSync(deps);
   const now = deps.clock.now();
   const changed: string[] = [];
+  const known = new Map((await deps.db.employee.findMany({ where: { pin: { in: users.map((u) => u.pin) } } })).map((e) => [e.pin, e]));
+  const otherClocks = await sync.approvedClocks(sn);
   for (const user of users) {
-    const existing = await deps.db.employee.findUnique({ where: { pin: user.pin } });
+    const existing = known.get(user.pin);
     if (existing && !existing.deletedAt && sameRecord(existing, user)) continue;
     if (existing && (await sync.changeInFlight(sn, user.pin))) {
       deps.log.warn({ sn, pin: user.pin, conflict: 'erp_newer' }, 'clock sent a user record older than an ERP change still on its way; kept the ERP version');
@@ -29,7 +31,7 @@ export async function storeDeviceUsers(deps: Deps, sn: string, users: readonly D
     await deps.db.employee.upsert({ where: { pin: user.pin }, create: { pin: user.pin, ...data }, update: data });
     changed.push(user.pin);
     // The other clocks learn the change; the clock it came from already has it.
-    await sync.sendUpdate(user, sn);
+    await sync.sendUpdate(user, otherClocks);
   }
   deps.log.info({ sn, users: users.length, changed: changed.length }, 'employees updated from the clock');
   if (changed.length > 0) deps.bus.emit('employees', { pins: changed });
