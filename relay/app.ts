@@ -9,7 +9,7 @@ import type { Forwarder } from './forwarder.ts';
 import { LIVE_REPLY_SHAPES, type AskLive } from './live.ts';
 import type { RelayQueue } from './queue.ts';
 import type { StoredRequest } from './store.ts';
-import { relayStatus, type UpstreamHealth } from './status.ts';
+import { relayStatus, type IntakeRefusals, type UpstreamHealth } from './status.ts';
 
 export interface RelayAppDeps {
   queue: RelayQueue;
@@ -17,6 +17,7 @@ export interface RelayAppDeps {
   forwarder: Forwarder;
   askLive: AskLive;
   health: UpstreamHealth;
+  refusals: IntakeRefusals;
   log: Logger;
   clock: Clock;
 }
@@ -31,13 +32,13 @@ function sendText(res: Response, status: number, text: string): void {
 const clientAddress = (req: Request) => (req.socket.remoteAddress ?? '').replace(/^::ffff:/, '');
 
 export function buildRelayApp(deps: RelayAppDeps): express.Express {
-  const { queue, devices, forwarder, askLive, health, log, clock } = deps;
+  const { queue, devices, forwarder, askLive, health, refusals, log, clock } = deps;
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
 
   app.get('/relay/status', (_req, res) => {
-    res.json(relayStatus(queue, health, clock.now()));
+    res.json(relayStatus(queue, health, refusals, clock.now()));
   });
 
   // Device bodies are bytes whatever the Content-Type says (protocol.md §2.1): never a JSON/form parser.
@@ -78,6 +79,7 @@ export function buildRelayApp(deps: RelayAppDeps): express.Express {
       } catch (err) {
         // Not on disk, so not acknowledged: the clock keeps the data and sends it again after ErrorDelay.
         reqLog.error({ err, table, bytes: body.length }, 'could not queue an upload; answered 503');
+        refusals.note(clock.now(), (err as Error).message);
         return sendText(res, 503, 'relay queue unavailable');
       }
       return sendText(res, 200, uploadReply(table, body));

@@ -10,7 +10,7 @@ import { DeviceMemories } from './devices.ts';
 import { Forwarder } from './forwarder.ts';
 import { liveAsker } from './live.ts';
 import { RelayQueue } from './queue.ts';
-import { relayStatus, UpstreamHealth } from './status.ts';
+import { IntakeRefusals, relayStatus, UpstreamHealth } from './status.ts';
 import { openRelayStore } from './store.ts';
 import { createUpstreamClient } from './upstream.ts';
 
@@ -40,7 +40,8 @@ export async function buildRelay({ config, log, clock = systemClock }: RelayDeps
   const devices = new DeviceMemories(store);
   const forwarder = new Forwarder({ queue, upstream, health, settings: config.forwarding, log, clock });
   const askLive = liveAsker({ upstream, health, clock, log, timeoutMs: config.forwarding.liveTimeoutMs });
-  const app = buildRelayApp({ queue, devices, forwarder, askLive, health, log, clock });
+  const refusals = new IntakeRefusals();
+  const app = buildRelayApp({ queue, devices, forwarder, askLive, health, refusals, log, clock });
   const server = http.createServer(app);
   let closing: Promise<void> | null = null;
 
@@ -66,6 +67,6 @@ export async function buildRelay({ config, log, clock = systemClock }: RelayDeps
       })();
       return closing;
     },
-    status: () => relayStatus(queue, health, clock.now()),
+    status: () => relayStatus(queue, health, refusals, clock.now()),
   };
 }

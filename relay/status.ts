@@ -30,9 +30,22 @@ export class UpstreamHealth {
   }
 }
 
+/** Uploads the relay could not queue (disk full, over the cap): each was answered 503 and kept by the clock. */
+export class IntakeRefusals {
+  count = 0;
+  lastAt: string | null = null;
+  lastReason: string | null = null;
+
+  note(at: Date, reason: string): void {
+    this.count++;
+    this.lastAt = at.toISOString();
+    this.lastReason = reason;
+  }
+}
+
 const REJECTED_SHOWN = 10;
 
-export function relayStatus(queue: RelayQueue, health: UpstreamHealth, now: Date) {
+export function relayStatus(queue: RelayQueue, health: UpstreamHealth, refusals: IntakeRefusals, now: Date) {
   const oldest = queue.oldestPending();
   const rejected = [...queue.rejected.values()];
   return {
@@ -46,6 +59,7 @@ export function relayStatus(queue: RelayQueue, health: UpstreamHealth, now: Date
     last_error: health.lastError,
     upstream_reachable: health.reachable,
     upstream_checked_at: health.checkedAt,
+    refused_uploads: { count: refusals.count, last_at: refusals.lastAt, last_reason: refusals.lastReason },
     rejected: {
       count: rejected.length,
       entries: rejected.slice(-REJECTED_SHOWN).map((item) => ({

@@ -100,6 +100,7 @@ describe('relay delivery', () => {
     const fresh = await relay.status();
     expect(fresh).toMatchObject({ queue_depth: 0, oldest_pending_age_s: null, delivered: 0, last_success_at: null, last_error: null, upstream_reachable: null });
     expect(fresh.rejected).toEqual({ count: 0, entries: [] });
+    expect(fresh.refused_uploads).toEqual({ count: 0, last_at: null, last_reason: null });
 
     for (let i = 0; i < 3; i++) await clockRequest(relay.url, 'POST', `/iclock/cdata?SN=${SN}&table=ATTLOG`, attlogBatch(i, 5).body);
     await waitFor('delivered', async () => (await relay!.status()).delivered === 3);

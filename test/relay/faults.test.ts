@@ -144,6 +144,9 @@ describe('relay under receiver faults', () => {
     expect(accepted).toBeGreaterThan(3);
     expect(replies.slice(accepted).every((s) => s === 503)).toBe(true);
     await waitFor('an error line for the 503', () => relay.logs.some((l) => l.level === 50 && /503/.test(String(l.msg))));
+    const full = await relay.status();
+    expect(full.refused_uploads.count).toBe(12 - accepted);
+    expect(full.refused_uploads.last_reason).toMatch(/full/);
 
     upstream = await startUpstream(acceptAll, port);
     await waitFor('drained', async () => (await relay.status()).queue_depth === 0, 30_000);

@@ -129,6 +129,7 @@ export interface RelayStatus {
   last_success_at: string | null;
   last_error: { at: string; message: string; status?: number } | null;
   upstream_reachable: boolean | null;
+  refused_uploads: { count: number; last_at: string | null; last_reason: string | null };
   rejected: { count: number; entries: Array<{ id: number; sn: string; status: number; reason: string; path: string }> };
 }
 
