@@ -1,19 +1,11 @@
 // SIGKILL at any moment: every punch a clock was told was received reaches the receiver after a restart.
 import { afterEach, describe, expect, it } from 'vitest';
 import {
-  acceptAll, attlogBatch, clockRequest, freePort, keysOf, kill, punchesReceived, sleep, spawnRelay, startUpstream, tempDir,
-  waitFor, type RelayProcess, type Upstream,
+  acceptAll, attlogBatch, cleanUp, clockRequest, freePort, keysOf, kill, punchesReceived, sleep, spawnRelay, startUpstream,
+  tempDir, waitFor, type RelayProcess,
 } from './harness.ts';
 
-let relays: RelayProcess[] = [];
-let upstream: Upstream | undefined;
-
-afterEach(async () => {
-  for (const relay of relays) if (relay.child.exitCode === null && relay.child.signalCode === null) await kill(relay);
-  await upstream?.stop();
-  relays = [];
-  upstream = undefined;
-});
+afterEach(cleanUp);
 
 /** Two clocks upload as fast as they can until the relay dies; returns the punches acknowledged with OK:<n>. */
 async function burstUntilKilled(relay: RelayProcess, firstBatch: number, killAfterAcks: number): Promise<string[]> {
@@ -46,17 +38,15 @@ async function burstUntilKilled(relay: RelayProcess, firstBatch: number, killAft
 describe('relay crash safety', () => {
   it('loses no acknowledged punch when killed with SIGKILL during bursts (three kills)', async () => {
     // A slowish receiver so the queue holds a backlog, with entries in flight, at each kill.
-    upstream = await startUpstream((r) => ({ ...(acceptAll(r) as { status: number; body: string }), delayMs: 15 }));
+    const upstream = await startUpstream((r) => ({ ...(acceptAll(r) as { status: number; body: string }), delayMs: 15 }));
     const dataDir = tempDir('crash');
     const acknowledged: string[] = [];
     for (const [round, killAfter] of [37, 81, 23].entries()) {
       const relay = await spawnRelay({ upstream: upstream.url, dataDir });
-      relays.push(relay);
       acknowledged.push(...(await burstUntilKilled(relay, round * 1000, killAfter)));
       expect(relay.child.signalCode).toBe('SIGKILL');
     }
     const last = await spawnRelay({ upstream: upstream.url, dataDir });
-    relays.push(last);
     await waitFor('queue drained after the last restart', async () => (await last.status()).queue_depth === 0, 30_000);
 
     const received = new Set(punchesReceived(upstream));
@@ -69,7 +59,6 @@ describe('relay crash safety', () => {
     const port = await freePort();
     const dataDir = tempDir('term');
     const relay = await spawnRelay({ upstream: `http://127.0.0.1:${port}`, dataDir });
-    relays.push(relay);
     const sent: string[] = [];
     for (let i = 0; i < 5; i++) {
       const batch = attlogBatch(i, 10);
@@ -79,29 +68,26 @@ describe('relay crash safety', () => {
     expect(await kill(relay, 'SIGTERM')).toBe(0);
     expect(relay.logs.some((l) => l.msg === 'relay stopped')).toBe(true);
 
-    upstream = await startUpstream(acceptAll, port);
+    const upstream = await startUpstream(acceptAll, port);
     await sleep(100);
     const again = await spawnRelay({ upstream: upstream.url, dataDir });
-    relays.push(again);
     await waitFor('delivered after restart', async () => (await again.status()).delivered === 5);
     expect(new Set(punchesReceived(upstream))).toEqual(new Set(sent));
   }, 30_000);
 
   it('stops within its grace time on SIGTERM even while the receiver hangs, and resends what was in flight', async () => {
-    upstream = await startUpstream(() => 'hang');
+    const upstream = await startUpstream(() => 'hang');
     const dataDir = tempDir('term-hang');
     const relay = await spawnRelay({ upstream: upstream.url, dataDir });
-    relays.push(relay);
     const batch = attlogBatch(7, 10);
     await clockRequest(relay.url, 'POST', '/iclock/cdata?SN=CLOCKD0004&table=ATTLOG', batch.body);
-    await waitFor('in flight', () => upstream!.received.length === 1);
+    await waitFor('in flight', () => upstream.received.length === 1);
     const started = Date.now();
     expect(await kill(relay, 'SIGTERM')).toBe(0);
     expect(Date.now() - started).toBeLessThan(10_000);
 
     upstream.behaviour = acceptAll;
     const again = await spawnRelay({ upstream: upstream.url, dataDir });
-    relays.push(again);
     await waitFor('delivered after restart', async () => (await again.status()).delivered === 1);
     expect(new Set(punchesReceived(upstream))).toEqual(new Set(keysOf('CLOCKD0004', batch)));
   }, 30_000);

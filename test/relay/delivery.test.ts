@@ -2,26 +2,18 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { DEFAULT_FORWARDING } from '../../relay/config.ts';
 import {
-  attlogBatch, clockRequest, keysOf, kill, punchesReceived, spawnRelay, startUpstream, tempDir, TOKEN, waitFor,
-  type RelayProcess, type Upstream,
+  attlogBatch, cleanUp, clockRequest, keysOf, punchesReceived, spawnRelay, startUpstream, tempDir, TOKEN, waitFor,
 } from './harness.ts';
 
 const SN = 'AEWD200560017';
-let relay: RelayProcess | undefined;
-let upstream: Upstream | undefined;
-
-afterEach(async () => {
-  if (relay) await kill(relay);
-  await upstream?.stop();
-  relay = upstream = undefined;
-});
+afterEach(cleanUp);
 
 const stampOf = (rawQuery: string) => Number(new URLSearchParams(rawQuery).get('Stamp'));
 
 describe('relay delivery', () => {
   it('delivers every punch exactly once, in order per clock, with other tables as barriers', async () => {
-    upstream = await startUpstream();
-    relay = await spawnRelay({ upstream: upstream.url, dataDir: tempDir('order') });
+    const upstream = await startUpstream();
+    const relay = await spawnRelay({ upstream: upstream.url, dataDir: tempDir('order') });
     const sent: string[] = [];
     // 40 uploads like a clock's backlog (one after the other), an OPERLOG every 10th.
     for (let i = 1; i <= 40; i++) {
@@ -36,8 +28,8 @@ describe('relay delivery', () => {
       expect(reply.text).toBe('OK:10');
       sent.push(...keysOf(SN, batch));
     }
-    await waitFor('all 40 uploads upstream', () => upstream!.received.length >= 40);
-    await waitFor('queue drained', async () => (await relay!.status()).queue_depth === 0);
+    await waitFor('all 40 uploads upstream', () => upstream.received.length >= 40);
+    await waitFor('queue drained', async () => (await relay.status()).queue_depth === 0);
 
     const received = punchesReceived(upstream);
     expect(received.length).toBe(sent.length); // exactly once: no loss, no repeat
@@ -56,8 +48,8 @@ describe('relay delivery', () => {
   });
 
   it('forwards method, path, query and body bytes unchanged, with the token, arrival time and clock address', async () => {
-    upstream = await startUpstream();
-    relay = await spawnRelay({ upstream: upstream.url, dataDir: tempDir('unchanged') });
+    const upstream = await startUpstream();
+    const relay = await spawnRelay({ upstream: upstream.url, dataDir: tempDir('unchanged') });
     const body = Buffer.concat([Buffer.from('1\t2025-12-07 08:30:15\t0\t1\r\n\r\n'), Buffer.from([0x32, 0x09, 0xff, 0xfe, 0x0a])]);
     const before = Date.now();
     const reply = await clockRequest(relay.url, 'POST', `//iclock/cdata.aspx?sn=${SN}&Table= ATTLOG&Stamp=9999&x=a%20b`, body);
@@ -69,7 +61,7 @@ describe('relay delivery', () => {
     expect(reply.headers['transfer-encoding']).toBeUndefined();
     expect(Date.parse(reply.headers.date!)).toBeGreaterThan(before - 2000);
 
-    await waitFor('forwarded', () => upstream!.received.length === 1);
+    await waitFor('forwarded', () => upstream.received.length === 1);
     const got = upstream.received[0]!;
     expect(got.method).toBe('POST');
     expect(got.path).toBe('//iclock/cdata.aspx');
@@ -84,26 +76,26 @@ describe('relay delivery', () => {
   });
 
   it('queues devicecmd results and binary photos too, answering OK', async () => {
-    upstream = await startUpstream((r) => ({ status: 200, body: r.path.includes('cdata') ? 'OK:1' : 'OK' }));
-    relay = await spawnRelay({ upstream: upstream.url, dataDir: tempDir('other') });
+    const upstream = await startUpstream((r) => ({ status: 200, body: r.path.includes('cdata') ? 'OK:1' : 'OK' }));
+    const relay = await spawnRelay({ upstream: upstream.url, dataDir: tempDir('other') });
     const photo = Buffer.concat([Buffer.from(`PIN=20251207083015-1.jpg\nSN=${SN}\nsize=6\nCMD=uploadphoto\n\0`), Buffer.from([0xff, 0xd8, 0, 1, 0xff, 0xd9])]);
     expect((await clockRequest(relay.url, 'POST', `/iclock/fdata?SN=${SN}`, photo)).text).toBe('OK');
     expect((await clockRequest(relay.url, 'POST', `/iclock/devicecmd?SN=${SN}`, Buffer.from('ID=101&Return=0&CMD=DATA\n'))).text).toBe('OK');
-    await waitFor('both forwarded', () => upstream!.received.length === 2);
+    await waitFor('both forwarded', () => upstream.received.length === 2);
     expect(upstream.received.map((r) => r.path)).toEqual(['/iclock/fdata', '/iclock/devicecmd']);
     expect(upstream.received[0]!.body.equals(photo)).toBe(true);
   });
 
   it('reports its state on /relay/status', async () => {
-    upstream = await startUpstream();
-    relay = await spawnRelay({ upstream: upstream.url, dataDir: tempDir('status') });
+    const upstream = await startUpstream();
+    const relay = await spawnRelay({ upstream: upstream.url, dataDir: tempDir('status') });
     const fresh = await relay.status();
     expect(fresh).toMatchObject({ queue_depth: 0, oldest_pending_age_s: null, delivered: 0, last_success_at: null, last_error: null, upstream_reachable: null });
     expect(fresh.rejected).toEqual({ count: 0, entries: [] });
     expect(fresh.refused_uploads).toEqual({ count: 0, last_at: null, last_reason: null });
 
     for (let i = 0; i < 3; i++) await clockRequest(relay.url, 'POST', `/iclock/cdata?SN=${SN}&table=ATTLOG`, attlogBatch(i, 5).body);
-    await waitFor('delivered', async () => (await relay!.status()).delivered === 3);
+    await waitFor('delivered', async () => (await relay.status()).delivered === 3);
     const after = await relay.status();
     expect(after.queue_depth).toBe(0);
     expect(after.upstream_reachable).toBe(true);

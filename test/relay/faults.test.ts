@@ -1,26 +1,14 @@
 // The receiver misbehaves (down, 500, 401, slow); the clock never notices and no punch is lost.
 import { afterEach, describe, expect, it } from 'vitest';
 import {
-  acceptAll, attlogBatch, clockRequest, freePort, keysOf, kill, punchesReceived, spawnRelay, startUpstream, tempDir,
-  waitFor, type RelayProcess, type Upstream,
+  acceptAll, attlogBatch, cleanUp, clockRequest, freePort, keysOf, kill, punchesReceived, spawnRelay, startUpstream, tempDir,
+  waitFor, type RelayProcess,
 } from './harness.ts';
 
 const SN = 'AEWD200560017';
-let relays: RelayProcess[] = [];
-let upstream: Upstream | undefined;
+afterEach(cleanUp);
 
-afterEach(async () => {
-  for (const relay of relays) await kill(relay);
-  await upstream?.stop();
-  relays = [];
-  upstream = undefined;
-});
-
-async function relayFor(label: string, upstreamUrl: string, env?: Record<string, string>) {
-  const relay = await spawnRelay({ upstream: upstreamUrl, dataDir: tempDir(label), env });
-  relays.push(relay);
-  return relay;
-}
+const relayFor = (label: string, upstream: string, env?: Record<string, string>) => spawnRelay({ upstream, dataDir: tempDir(label), env });
 
 async function upload(relay: RelayProcess, batchNo: number, count = 10, sn = SN) {
   const batch = attlogBatch(batchNo, count);
@@ -47,7 +35,7 @@ describe('relay under receiver faults', () => {
     expect(down.last_error?.message).toMatch(/unreachable/);
 
     await new Promise((resolve) => setTimeout(resolve, 2000));
-    upstream = await startUpstream(acceptAll, port);
+    const upstream = await startUpstream(acceptAll, port);
     await waitFor('backlog drained', async () => (await relay.status()).queue_depth === 0, 30_000);
     expect(new Set(punchesReceived(upstream))).toEqual(new Set(sent));
     const after = await relay.status();
@@ -57,7 +45,7 @@ describe('relay under receiver faults', () => {
 
   it('retries after 500 answers until the receiver says 200', async () => {
     let failures = 0;
-    upstream = await startUpstream((r) => (failures++ < 3 ? { status: 500, body: 'database down' } : acceptAll(r)));
+    const upstream = await startUpstream((r) => (failures++ < 3 ? { status: 500, body: 'database down' } : acceptAll(r)));
     const relay = await relayFor('500', upstream.url);
     const { reply, keys } = await upload(relay, 1);
     expect(reply.text).toBe('OK:10');
@@ -72,10 +60,9 @@ describe('relay under receiver faults', () => {
   it('sets aside what the receiver refuses with 401 without holding back the rest, and retries it after a restart', async () => {
     const refused = (body: Buffer) => body.includes('\t2025-12-07 06:00:3'); // batches 3 (times 06:00:30-39)
     let tokenFixed = false;
-    upstream = await startUpstream((r) => (!tokenFixed && refused(r.body) ? { status: 401, body: 'invalid token' } : acceptAll(r)));
+    const upstream = await startUpstream((r) => (!tokenFixed && refused(r.body) ? { status: 401, body: 'invalid token' } : acceptAll(r)));
     const dataDir = tempDir('401');
     const relay = await spawnRelay({ upstream: upstream.url, dataDir });
-    relays.push(relay);
     const sent: string[] = [];
     for (let i = 0; i < 8; i++) sent.push(...(await upload(relay, i)).keys);
 
@@ -93,16 +80,14 @@ describe('relay under receiver faults', () => {
     // The operator fixes the token and restarts the relay: the parked entry goes through.
     tokenFixed = true;
     expect(await kill(relay, 'SIGTERM')).toBe(0);
-    relays = [];
     const again = await spawnRelay({ upstream: upstream.url, dataDir });
-    relays.push(again);
     await waitFor('parked entry delivered', async () => (await again.status()).delivered === 8);
     expect((await again.status()).rejected.count).toBe(0);
     expect(new Set(punchesReceived(upstream))).toEqual(new Set(sent));
   }, 45_000);
 
   it('does not take a 200 web page (a wrong RELAY_UPSTREAM) as delivery: entries are set aside, the clock gets the relay block', async () => {
-    upstream = await startUpstream(() => ({ status: 200, body: '<!doctype html><title>ERP</title>' }));
+    const upstream = await startUpstream(() => ({ status: 200, body: '<!doctype html><title>ERP</title>' }));
     const relay = await relayFor('html', upstream.url);
     await upload(relay, 1);
     const status = await waitFor('set aside', async () => {
@@ -118,7 +103,7 @@ describe('relay under receiver faults', () => {
   });
 
   it('answers the clock at once while the receiver is slow or silent', async () => {
-    upstream = await startUpstream(() => 'hang');
+    const upstream = await startUpstream(() => 'hang');
     const relay = await relayFor('slow', upstream.url);
     const started = performance.now();
     for (let i = 0; i < 20; i++) {
@@ -148,7 +133,7 @@ describe('relay under receiver faults', () => {
     expect(full.refused_uploads.count).toBe(12 - accepted);
     expect(full.refused_uploads.last_reason).toMatch(/full/);
 
-    upstream = await startUpstream(acceptAll, port);
+    const upstream = await startUpstream(acceptAll, port);
     await waitFor('drained', async () => (await relay.status()).queue_depth === 0, 30_000);
     expect((await upload(relay, 99, 40)).reply.status).toBe(200);
     expect(punchesReceived(upstream).length).toBe(accepted * 40);

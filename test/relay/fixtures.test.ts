@@ -3,13 +3,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fixtureBody, fixtureSn, loadFixtures } from '../support/fixtures.ts';
 import { rawRequest } from '../support/raw-http.ts';
-import { acceptAll, freePort, kill, spawnRelay, startUpstream, tempDir, waitFor, type RelayProcess, type Upstream } from './harness.ts';
+import { acceptAll, cleanUp, freePort, spawnRelay, startUpstream, tempDir, waitFor, type RelayProcess } from './harness.ts';
 
 // 3.x registration needs the receiver's live answer (RegistryCode=); the relay does not speak it offline.
 const fixtures = loadFixtures().filter((f) => !(f.expect.optional && f.path.includes('registry')));
 const uploads = fixtures.filter((f) => f.method === 'POST');
 let relay: RelayProcess;
-let upstream: Upstream | undefined;
 let upstreamPort: number;
 
 beforeAll(async () => {
@@ -17,10 +16,7 @@ beforeAll(async () => {
   relay = await spawnRelay({ upstream: `http://127.0.0.1:${upstreamPort}`, dataDir: tempDir('fixtures') });
 });
 
-afterAll(async () => {
-  await kill(relay);
-  await upstream?.stop();
-});
+afterAll(cleanUp);
 
 describe('relay with every shared fixture, receiver away', () => {
   it.each(fixtures.map((f) => [f.name, f] as const))('%s', async (_name, f) => {
@@ -41,7 +37,7 @@ describe('relay with every shared fixture, receiver away', () => {
   });
 
   it('forwards every upload byte for byte, on the path and query the clock used, once the receiver is back', async () => {
-    upstream = await startUpstream(acceptAll, upstreamPort);
+    const upstream = await startUpstream(acceptAll, upstreamPort);
     await waitFor('all uploads forwarded', async () => (await relay.status()).delivered === uploads.length, 30_000);
     const forwarded = upstream.received.filter((r) => r.method === 'POST');
     for (const f of uploads) {

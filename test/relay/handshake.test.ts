@@ -1,18 +1,10 @@
 // Handshake and getrequest go to the receiver live; without it the relay answers sensibly on its own.
 import { afterEach, describe, expect, it } from 'vitest';
-import { clockRequest, freePort, kill, spawnRelay, startUpstream, tempDir, TOKEN, waitFor, type RelayProcess, type Upstream } from './harness.ts';
+import { cleanUp, clockRequest, freePort, kill, spawnRelay, startUpstream, tempDir, TOKEN, waitFor, type Upstream } from './harness.ts';
 
 const SN = 'AEWD200560017';
 const RECEIVER_BLOCK = `GET OPTION FROM: ${SN}\nATTLOGStamp=555\nOPERLOGStamp=556\nErrorDelay=30\nDelay=10\nTransFlag=TransData AttLog\tOpLog\nTimeZone=1\nRealtime=1\n`;
-let relays: RelayProcess[] = [];
-let upstream: Upstream | undefined;
-
-afterEach(async () => {
-  for (const relay of relays) await kill(relay);
-  await upstream?.stop();
-  relays = [];
-  upstream = undefined;
-});
+afterEach(cleanUp);
 
 function receiver(): Promise<Upstream> {
   return startUpstream((r) => {
@@ -24,10 +16,9 @@ function receiver(): Promise<Upstream> {
 
 describe('relay handshake and getrequest', () => {
   it('passes the receiver answers through live, and keeps the options block across a SIGKILL for when it is gone', async () => {
-    upstream = await receiver();
+    const upstream = await receiver();
     const dataDir = tempDir('hs');
     const relay = await spawnRelay({ upstream: upstream.url, dataDir });
-    relays.push(relay);
 
     const handshake = await clockRequest(relay.url, 'GET', `/iclock/cdata?SN=${SN}&options=all&pushver=2.4.1&language=69`);
     expect(handshake.status).toBe(200);
@@ -43,9 +34,8 @@ describe('relay handshake and getrequest', () => {
 
     // The receiver goes away and the relay is killed; after a restart it still has the receiver's block.
     await upstream.stop();
-    await kill(relays.pop()!);
+    await kill(relay);
     const again = await spawnRelay({ upstream: upstream.url, dataDir });
-    relays.push(again);
     expect((await clockRequest(again.url, 'GET', `/iclock/cdata.aspx?SN=${SN}&options=all`)).text).toBe(RECEIVER_BLOCK);
     expect((await clockRequest(again.url, 'GET', `/iclock/getrequest?SN=${SN}`)).text).toBe('OK');
     expect((await again.status()).upstream_reachable).toBe(false);
@@ -53,9 +43,8 @@ describe('relay handshake and getrequest', () => {
 
   it('answers from the kept block with the cursors the clock sent since, and never with Stamp=None', async () => {
     const kept = `GET OPTION FROM: ${SN}\nATTLOGStamp=555\nOPERLOGStamp=None\nATTPHOTOStamp=None\nStamp=555\nDelay=10\nTimeZone=1\n`;
-    upstream = await startUpstream((r) => (r.method === 'GET' ? { status: 200, body: kept } : { status: 503 }));
+    const upstream = await startUpstream((r) => (r.method === 'GET' ? { status: 200, body: kept } : { status: 503 }));
     const relay = await spawnRelay({ upstream: upstream.url, dataDir: tempDir('hs-stamps') });
-    relays.push(relay);
     expect((await clockRequest(relay.url, 'GET', `/iclock/cdata?SN=${SN}&options=all`)).text).toBe(kept);
     await upstream.stop();
     // The receiver is away; the relay queues this upload and remembers its cursor.
@@ -66,7 +55,6 @@ describe('relay handshake and getrequest', () => {
 
   it('answers a clock it never saw with its own block: its serial, the machine zone, text TransFlag, no Stamp=None', async () => {
     const relay = await spawnRelay({ upstream: `http://127.0.0.1:${await freePort()}`, dataDir: tempDir('hs-default') });
-    relays.push(relay);
     const block = (await clockRequest(relay.url, 'GET', '/iclock/cdata?SN=NEWCLOCK01&options=all')).text;
     const lines = block.split('\n');
     expect(lines[0]).toBe('GET OPTION FROM: NEWCLOCK01');
@@ -86,9 +74,8 @@ describe('relay handshake and getrequest', () => {
   });
 
   it('falls back when the receiver refuses the token, and records why', async () => {
-    upstream = await startUpstream(() => ({ status: 401, body: 'invalid token' }));
+    const upstream = await startUpstream(() => ({ status: 401, body: 'invalid token' }));
     const relay = await spawnRelay({ upstream: upstream.url, dataDir: tempDir('hs-401') });
-    relays.push(relay);
     const block = (await clockRequest(relay.url, 'GET', `/iclock/cdata?SN=${SN}&options=all`)).text;
     expect(block.startsWith(`GET OPTION FROM: ${SN}\n`)).toBe(true);
     expect((await clockRequest(relay.url, 'GET', `/iclock/getrequest?SN=${SN}`)).text).toBe('OK');
@@ -98,9 +85,8 @@ describe('relay handshake and getrequest', () => {
   });
 
   it('answers ping itself and 404s paths outside /iclock', async () => {
-    upstream = await receiver();
+    const upstream = await receiver();
     const relay = await spawnRelay({ upstream: upstream.url, dataDir: tempDir('ping') });
-    relays.push(relay);
     expect((await clockRequest(relay.url, 'GET', `/iclock/ping?SN=${SN}`)).text).toBe('OK');
     expect((await clockRequest(relay.url, 'POST', `/iclock/ping/?SN=${SN}`)).text).toBe('OK');
     expect((await clockRequest(relay.url, 'GET', '/favicon.ico')).status).toBe(404);

@@ -23,6 +23,14 @@ export async function waitFor<T>(what: string, probe: () => T | Promise<T>, time
   }
 }
 
+const living = { relays: new Set<RelayProcess>(), upstreams: new Set<Upstream>() };
+
+/** Kills every relay and stops every upstream a test started (use as `afterEach(cleanUp)`). */
+export async function cleanUp(): Promise<void> {
+  for (const relay of living.relays) await kill(relay);
+  for (const upstream of living.upstreams) await upstream.stop();
+}
+
 export function tempDir(label: string): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), `relay-${label}-`));
 }
@@ -65,10 +73,16 @@ export async function startUpstream(behaviour: Behaviour = acceptAll, port = 0):
     behaviour,
     stop: () =>
       new Promise((resolve) => {
+        living.upstreams.delete(upstream);
+        if (!server.listening) return resolve();
         server.close(() => resolve());
         for (const socket of sockets) socket.destroy();
       }),
-    start: () => new Promise((resolve) => server.listen(upstream.port, '127.0.0.1', () => resolve())),
+    start: () =>
+      new Promise((resolve) => {
+        living.upstreams.add(upstream);
+        server.listen(upstream.port, '127.0.0.1', () => resolve());
+      }),
   };
   const server = http.createServer((req, res) => {
     const chunks: Buffer[] = [];
@@ -94,7 +108,7 @@ export async function startUpstream(behaviour: Behaviour = acceptAll, port = 0):
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
   });
-  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', () => resolve()));
+  await upstream.start();
   upstream.port = (server.address() as AddressInfo).port;
   upstream.url = `http://127.0.0.1:${upstream.port}`;
   return upstream;
@@ -173,17 +187,21 @@ export async function spawnRelay(opts: { upstream: string; dataDir: string; env?
     throw err;
   });
   const url = `http://127.0.0.1:${listening.port as number}`;
-  return {
+  const relay: RelayProcess = {
     url,
     child,
     logs,
     exited,
     status: async () => (await (await fetch(`${url}/relay/status`)).json()) as RelayStatus,
   };
+  living.relays.add(relay);
+  void exited.then(() => living.relays.delete(relay));
+  return relay;
 }
 
+/** Signals the relay (SIGKILL unless told) and resolves with its exit code once it is gone. */
 export async function kill(relay: RelayProcess, signal: NodeJS.Signals = 'SIGKILL'): Promise<number | null> {
-  relay.child.kill(signal);
+  if (relay.child.exitCode === null && relay.child.signalCode === null) relay.child.kill(signal);
   return relay.exited;
 }
 

@@ -2,26 +2,21 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestReceiver, type TestReceiver } from '../support/receiver.ts';
 import {
-  attlogBatch, clockRequest, keysOf, kill, punchKey, spawnRelay, tempDir, waitFor, type RelayProcess,
+  attlogBatch, cleanUp, clockRequest, keysOf, kill, punchKey, spawnRelay, tempDir, waitFor,
 } from './harness.ts';
 
 let receiver: TestReceiver;
-const relays: RelayProcess[] = [];
 
 beforeAll(async () => {
   receiver = await startTestReceiver();
 }, 60_000);
 
 afterAll(async () => {
-  for (const relay of relays) if (relay.child.exitCode === null && relay.child.signalCode === null) await kill(relay);
+  await cleanUp();
   await receiver?.close();
 });
 
-async function relayTo(dataDir: string, token = receiver.token): Promise<RelayProcess> {
-  const relay = await spawnRelay({ upstream: receiver.url, dataDir, env: { RELAY_TOKEN: token } });
-  relays.push(relay);
-  return relay;
-}
+const relayTo = (dataDir: string, token = receiver.token) => spawnRelay({ upstream: receiver.url, dataDir, env: { RELAY_TOKEN: token } });
 
 /** Every punch the receiver stored for a clock, as `SN|PIN|local time`, through its attendance API. */
 async function storedPunches(sn: string): Promise<string[]> {
