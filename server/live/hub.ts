@@ -9,10 +9,16 @@ import type { Clock } from '../clock.ts';
 import type { Database } from '../db/open.ts';
 import type { IngestBus, IngestEvents } from '../ingest/events.ts';
 import type { CatchUpCursor, ClientToServerEvents, ServerToClientEvents, SocketData } from './events.ts';
+import { NameDirectory } from './names.ts';
 import { allDevices, liveDevice, livePunches, shopDay, todaysPunches } from './today.ts';
 
-export type LiveServer = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
-type LiveSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
+/** Between receivers (through the adapter): names one of them saw change. */
+interface InterServerEvents {
+  namesChanged: (changed: { pins?: string[]; sn?: string }) => void;
+}
+
+export type LiveServer = Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
+type LiveSocket = Socket<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
 
 export interface LiveHub {
   io: LiveServer;
@@ -115,18 +121,35 @@ export async function attachLive(deps: LiveDeps): Promise<LiveHub> {
     });
   });
 
+  const names = await new NameDirectory(db).start((err) => log.warn({ err }, 'live name reload failed'));
+  io.on('namesChanged', (changed) => {
+    if (changed.pins) void names.refreshEmployees(changed.pins).catch((err: unknown) => log.warn({ err }, 'live name refresh failed'));
+    if (changed.sn) void names.reload().catch((err: unknown) => log.warn({ err }, 'live name reload failed'));
+  });
+
+  // Tell the other receivers (Postgres adapter only; alone there is no one to tell).
+  const shareNames = (changed: { pins?: string[]; sn?: string }) => database.pool && io.serverSideEmit('namesChanged', changed);
+
+  // Synchronous from commit to emit: no query stands between a punch and its viewers.
   const onPunches = async (...[events]: IngestEvents['punches']) => {
-    const punches = await livePunches(db, events, shopDay(clock.now(), zone));
+    const punches = livePunches(events, shopDay(clock.now(), zone), names);
     for (let i = 0; i < punches.length; i += PUNCHES_PER_MESSAGE) io.emit('punches', punches.slice(i, i + PUNCHES_PER_MESSAGE));
+    // Then, off the hot path, name anyone the directory did not know yet.
+    const unknown = names.unknownPins(punches.map((p) => p.pin));
+    if (unknown.length === 0) return;
+    const named = (await names.refreshEmployees(unknown)).filter((c) => c.name !== null);
+    if (named.length > 0) io.emit('employees', named);
   };
   const onDevice = async (...[event]: IngestEvents['device']) => {
     const device = await db.device.findUnique({ where: { sn: event.sn } });
-    if (device) io.emit('device', liveDevice(device, clock.now()));
+    if (!device) return;
+    names.rememberDevice(device.sn, device.name);
+    shareNames({ sn: device.sn });
+    io.emit('device', liveDevice(device, clock.now()));
   };
   const onEmployees = async (...[event]: IngestEvents['employees']) => {
-    const rows = await db.employee.findMany({ where: { pin: { in: event.pins } }, select: { pin: true, name: true, deletedAt: true } });
-    const known = new Map(rows.map((e) => [e.pin, e.deletedAt ? null : e.name || null]));
-    const changes = event.pins.map((pin) => ({ pin, name: known.get(pin) ?? null }));
+    const changes = await names.refreshEmployees(event.pins);
+    shareNames({ pins: event.pins });
     for (let i = 0; i < changes.length; i += 100) io.emit('employees', changes.slice(i, i + 100));
   };
   // A failed broadcast must never break ingest; the page's catch-up covers what it missed.
@@ -149,6 +172,7 @@ export async function attachLive(deps: LiveDeps): Promise<LiveHub> {
       bus.off('punches', listeners.punches);
       bus.off('device', listeners.device);
       bus.off('employees', listeners.employees);
+      names.stop();
       // io.close() also closes the HTTP server (waiting for requests in flight) and the adapter's LISTEN client.
       await new Promise<void>((resolve) => io.close(() => resolve()));
     },

@@ -54,6 +54,28 @@ type PunchLike = Pick<Punch, 'deviceSn' | 'pin' | 'localTime' | 'punchType' | 'v
   receivedAt: string;
 };
 
+/** Where names come from: the database for a snapshot, the in-memory directory for a live event. */
+export interface Names {
+  employeeName(pin: string): string | null;
+  deviceName(sn: string): string;
+}
+
+function toLivePunch(p: PunchLike, names: Names): LivePunch {
+  return {
+    id: p.id,
+    deviceSn: p.deviceSn,
+    device: names.deviceName(p.deviceSn),
+    pin: p.pin,
+    name: names.employeeName(p.pin),
+    localTime: p.localTime,
+    instant: p.instant,
+    punchType: p.punchType as LivePunch['punchType'],
+    verifyLabel: verifyLabel(p.verify),
+    source: p.source,
+    receivedAt: p.receivedAt,
+  };
+}
+
 /** Adds employee and device names: one query each for the whole batch. */
 async function withNames(db: Db, punches: PunchLike[]): Promise<LivePunch[]> {
   if (punches.length === 0) return [];
@@ -65,30 +87,20 @@ async function withNames(db: Db, punches: PunchLike[]): Promise<LivePunch[]> {
   ]);
   const nameOf = new Map(employees.map((e) => [e.pin, e.name || null]));
   const deviceOf = new Map(devices.map((d) => [d.sn, d.name || d.sn]));
-  return punches.map((p) => ({
-    id: p.id,
-    deviceSn: p.deviceSn,
-    device: deviceOf.get(p.deviceSn) ?? p.deviceSn,
-    pin: p.pin,
-    name: nameOf.get(p.pin) ?? null,
-    localTime: p.localTime,
-    instant: p.instant,
-    punchType: p.punchType as LivePunch['punchType'],
-    verifyLabel: verifyLabel(p.verify),
-    source: p.source,
-    receivedAt: p.receivedAt,
-  }));
+  const names: Names = { employeeName: (pin) => nameOf.get(pin) ?? null, deviceName: (sn) => deviceOf.get(sn) ?? sn };
+  return punches.map((p) => toLivePunch(p, names));
 }
 
 const fromRow = (p: Punch): PunchLike => ({ ...p, id: String(p.id), instant: p.instant.toISOString(), receivedAt: p.receivedAt.toISOString() });
 
 /** Punches just announced by ingest, named, keeping only those of the shop's current day. */
-export function livePunches(db: Db, events: readonly PunchEvent[], day: ShopDay): Promise<LivePunch[]> {
-  const today = events.filter((e) => {
-    const t = Date.parse(e.instant);
-    return t >= day.start.getTime() && t < day.end.getTime();
-  });
-  return withNames(db, today);
+export function livePunches(events: readonly PunchEvent[], day: ShopDay, names: Names): LivePunch[] {
+  return events
+    .filter((e) => {
+      const t = Date.parse(e.instant);
+      return t >= day.start.getTime() && t < day.end.getTime();
+    })
+    .map((e) => toLivePunch(e, names));
 }
 
 /** Today's punches, newest first; with a cursor only those the page may have missed. */

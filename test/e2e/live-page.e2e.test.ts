@@ -5,7 +5,7 @@ import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestReceiver, type TestReceiver } from '../support/receiver.ts';
-import { ADMIN, clockPunches, LIVE_ENV, shopLocalTime, signJwt } from '../live/live-support.ts';
+import { ADMIN, clockPunches, clockUsers, LIVE_ENV, shopLocalTime, signJwt } from '../live/live-support.ts';
 
 const CHROME_PATH = process.env.CHROME_PATH ?? '/usr/bin/chromium';
 const CHROME_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
@@ -19,14 +19,12 @@ beforeAll(async () => {
   if (!existsSync(CHROME_PATH)) throw new Error(`No Chromium at ${CHROME_PATH}: apt-get install -y chromium, or set CHROME_PATH`);
   await mkdir(RESULTS, { recursive: true });
   r = await startTestReceiver({ env: LIVE_ENV });
-  const db = r.database.prisma;
-  await db.employee.createMany({
-    data: [
-      { pin: '1', name: 'Ada Lovelace', source: 'erp' },
-      { pin: '2', name: 'Grace Hopper', source: 'erp' },
-      { pin: '3', name: 'Alan Turing', source: 'erp' },
-    ],
-  });
+  // The clock sends its user list (names), as a real one does after enrolment.
+  await clockUsers(r.url, [
+    { pin: '1', name: 'Ada Lovelace' },
+    { pin: '2', name: 'Grace Hopper' },
+    { pin: '3', name: 'Alan Turing' },
+  ]);
   // A morning already under way: two in, one came and went; and a clock waiting for approval.
   await clockPunches(r.url, [
     { pin: '2', at: shopLocalTime(3 * 3600), status: 0, verify: 1 },

@@ -25,6 +25,14 @@ export async function clockPunches(url: string, punches: { pin: string; at: stri
   return res;
 }
 
+/** A clock's upload of its user list (OPERLOG USER records), which names the PINs. */
+export async function clockUsers(url: string, users: { pin: string; name: string }[], sn = CLOCK_SN): Promise<Response> {
+  const body = users.map((u) => `USER PIN=${u.pin}\tName=${u.name}\tPri=0\tPasswd=\tCard=\tGrp=1\tTZ=0000000000000000\tVerify=0\n`).join('');
+  const res = await fetch(`${url}/iclock/cdata?SN=${sn}&table=OPERLOG&OpStamp=9999`, { method: 'POST', body: Buffer.from(body, 'utf8') });
+  await res.text();
+  return res;
+}
+
 /** A host ERP's token: HS256 with the receiver's JWT_SECRET, valid 10 minutes unless `exp` is given. */
 export function signJwt(claims: object, options: jwt.SignOptions = {}, secret: jwt.Secret = TEST_JWT_SECRET): string {
   const expiry = 'exp' in claims ? {} : { expiresIn: 600 };

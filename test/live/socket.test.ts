@@ -2,7 +2,7 @@
 import request from 'supertest';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startTestReceiver, TEST_TOKEN, type TestReceiver } from '../support/receiver.ts';
-import { clockPunches, collectPunches, connectLive, delay, LIVE_ENV, shopLocalTime, signIn, signJwt, type LiveClient } from './live-support.ts';
+import { clockPunches, clockUsers, collectPunches, connectLive, delay, LIVE_ENV, shopLocalTime, signIn, signJwt, type LiveClient } from './live-support.ts';
 
 let r: TestReceiver;
 const open: LiveClient[] = [];
@@ -96,6 +96,26 @@ describe('punch events', () => {
     const device = new Promise((resolve) => socket.on('device', (d) => d.sn === 'NEWCLOCK1' && resolve(d)));
     await fetch(`${r.url}/iclock/cdata?SN=NEWCLOCK1&options=all`).then((res) => res.text());
     expect(await device).toMatchObject({ sn: 'NEWCLOCK1', state: 'pending', online: true });
+  });
+});
+
+describe('names', () => {
+  it("a clock's user upload names the punches that follow, and tells open pages", async () => {
+    const socket = track(await connectLive(r.url, { cookie: await signIn(r.url) }));
+    const feed = collectPunches(socket);
+    const renamed = new Promise((resolve) => socket.on('employees', (changes) => changes.some((c) => c.pin === '401') && resolve(changes)));
+    expect((await clockUsers(r.url, [{ pin: '401', name: 'José Müller' }])).status).toBe(200);
+    expect(await renamed).toEqual([{ pin: '401', name: 'José Müller' }]);
+    await clockPunches(r.url, [{ pin: '401', at: shopLocalTime(20) }]);
+    expect((await feed.waitFor((p) => p.pin === '401')).name).toBe('José Müller');
+  });
+
+  it('an employee written straight to the database is named right after the punch', async () => {
+    await r.database.prisma.employee.create({ data: { pin: '402', name: 'Written By The ERP', source: 'erp' } });
+    const socket = track(await connectLive(r.url, { cookie: await signIn(r.url) }));
+    const renamed = new Promise((resolve) => socket.on('employees', (changes) => changes.some((c) => c.pin === '402') && resolve(changes)));
+    await clockPunches(r.url, [{ pin: '402', at: shopLocalTime(25) }]);
+    expect(await renamed).toEqual([{ pin: '402', name: 'Written By The ERP' }]);
   });
 });
 
