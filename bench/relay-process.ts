@@ -83,13 +83,22 @@ export async function spawnRelay(options: { upstream: string; token: string; por
 }
 
 /** Polls the relay until its queue is empty; resolves with the time it took. Bounded by `timeoutMs`. */
-export async function waitDrained(relay: RelayProcess, startedAt: number, timeoutMs: number): Promise<{ ms: number; firstDeliveryMs: number | null }> {
-  const before = (await relay.status()).delivered;
+export async function waitDrained(
+  relay: RelayProcess,
+  since: { at: number; delivered: number },
+  timeoutMs: number,
+): Promise<{ ms: number; firstDeliveryMs: number | null }> {
+  const startedAt = since.at;
   let firstDeliveryMs: number | null = null;
   for (;;) {
-    const s = await relay.status();
+    // A relay too busy to answer its status page is still draining: ask again until the deadline.
+    const s = await relay.status().catch(() => null);
     const now = performance.now();
-    if (firstDeliveryMs === null && s.delivered > before) firstDeliveryMs = now - startedAt;
+    if (!s) {
+      if (now - startedAt > timeoutMs) throw new Error(`relay status unanswered after ${timeoutMs} ms`);
+      continue;
+    }
+    if (firstDeliveryMs === null && s.delivered > since.delivered) firstDeliveryMs = now - startedAt;
     if (s.queue_depth === 0) return { ms: now - startedAt, firstDeliveryMs };
     if (s.rejected.count > 0) throw new Error(`the receiver refused ${s.rejected.count} relay entries`);
     if (now - startedAt > timeoutMs) throw new Error(`relay still holds ${s.queue_depth} uploads after ${timeoutMs} ms`);

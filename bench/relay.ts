@@ -73,8 +73,9 @@ export async function benchRelay(options: RelayOptions): Promise<RelayResult> {
     if (down.acknowledged !== options.backlog) throw new Error(`relay acknowledged ${down.acknowledged} of ${options.backlog} punches`);
 
     // 2. The receiver comes back on the relay's upstream port; the clock waits for the relay to drain.
+    const deliveredBefore = (await relay.status()).delivered;
     receiver = await benchReceiver(db.database, [], upstreamPort);
-    const drain = await waitDrained(relay, performance.now(), drainTimeoutMs);
+    const drain = await waitDrained(relay, { at: performance.now(), delivered: deliveredBefore }, drainTimeoutMs);
     const drained = await storedFor(db.database, 'RELAYBENCH1');
     if (drained !== options.backlog) throw new Error(`after the drain ${drained} of ${options.backlog} punches are stored`);
 
@@ -83,9 +84,10 @@ export async function benchRelay(options: RelayOptions): Promise<RelayResult> {
     const seedMs = await seedPath(receiver.url, punches, 'SEEDPATH01');
     const viaRelay = new SimulatedClock({ url: relay.url, sn: 'RELAYPATH01', batch: options.perUpload, retry: { attempts: 1 }, timeoutMs: 30_000 });
     await viaRelay.handshake();
-    const started = performance.now();
+    const delivered = (await relay.status()).delivered;
+    const since = { at: performance.now(), delivered };
     await viaRelay.uploadPunches(punches);
-    const relayPath = await waitDrained(relay, started, drainTimeoutMs);
+    const relayPath = await waitDrained(relay, since, drainTimeoutMs);
     const relayStored = await storedFor(db.database, 'RELAYPATH01');
     if (relayStored !== options.seedPunches) throw new Error(`relay path stored ${relayStored} of ${options.seedPunches} punches`);
 
