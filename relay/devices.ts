@@ -31,9 +31,9 @@ export class DeviceMemories {
     await this.store.devices.put(sn, { ...memory, stamps: { ...memory.stamps, [table]: stamp } }).catch(() => undefined);
   }
 
-  /** Keeps the receiver's options block for this clock (only a real block, never a bare `OK`). */
+  /** Keeps the receiver's options block for this clock (the caller checked it is one). */
   async rememberOptions(sn: string, block: string, at: Date): Promise<void> {
-    if (!sn || !/^GET OPTION FROM:/i.test(block.trimStart())) return;
+    if (!sn) return;
     const memory = this.get(sn);
     if (memory.options === block) return;
     await this.store.devices.put(sn, { ...memory, options: block, optionsAt: at.toISOString() });

@@ -119,7 +119,7 @@ export class Forwarder {
       const ms = at.getTime() - started.getTime();
       const brief = reply.text.slice(0, 200);
       if (outcome === 'delivered') {
-        health.answered(at, true);
+        health.delivered(at);
         const ack = parseUploadAck(reply.text)!;
         const sent = item.table === 'ATTLOG' ? countRecordLines(request.body) : null;
         if (sent !== null && ack.count !== null && ack.count !== sent) {
@@ -127,14 +127,14 @@ export class Forwarder {
         }
         log.info({ sn: item.sn, id: item.id, table: item.table, status: reply.status, ms }, 'forwarded');
       } else if (outcome === 'reject') {
-        health.answered(at, false, { message: `receiver refused ${item.path}: ${reply.status} ${brief}`, status: reply.status });
+        health.refused(at, { message: `receiver refused ${item.path}: ${reply.status} ${brief}`, status: reply.status });
         await queue.markRejected(item.id, { status: reply.status, reason: brief, at: at.toISOString() });
         log.error(
           { sn: item.sn, id: item.id, table: item.table, path: item.path, status: reply.status, reply: brief },
           refusalMessage(reply.status),
         );
       } else {
-        health.answered(at, false, { message: `receiver answered ${reply.status} (${brief})`, status: reply.status });
+        health.refused(at, { message: `receiver answered ${reply.status} (${brief})`, status: reply.status });
       }
       return outcome;
     } catch (err) {

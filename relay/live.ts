@@ -29,9 +29,13 @@ export function liveAsker(deps: { upstream: UpstreamClient; health: UpstreamHeal
       const { method, path, rawQuery } = request;
       const reply = await upstream.send({ method, path, rawQuery, headers: originHeaders(request), timeoutMs });
       const ok = reply.status >= 200 && reply.status < 300 && (!shape || shape.test(reply.text));
-      health.answered(clock.now(), ok, { message: `receiver answered ${reply.status} to ${request.path}: ${reply.text.slice(0, 120)}`, status: reply.status });
-      if (!ok) log.warn({ path: request.path, status: reply.status }, 'receiver gave no usable live answer; answering locally');
-      return ok ? reply.text : null;
+      if (ok) {
+        health.reached(clock.now());
+        return reply.text;
+      }
+      health.refused(clock.now(), { message: `receiver answered ${reply.status} to ${path}: ${reply.text.slice(0, 120)}`, status: reply.status });
+      log.warn({ path, status: reply.status }, 'receiver gave no usable live answer; answering locally');
+      return null;
     } catch (err) {
       health.unreachable(clock.now(), `receiver unreachable: ${(err as Error).message}`);
       return null;

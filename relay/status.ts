@@ -15,12 +15,22 @@ export class UpstreamHealth {
   lastSuccessAt: string | null = null;
   lastError: LastError | null = null;
 
-  /** Any HTTP answer proves the receiver reachable; only a 2xx is a success. */
-  answered(at: Date, ok: boolean, error?: Omit<LastError, 'at'>): void {
+  /** The receiver answered (any HTTP answer proves it reachable). */
+  reached(at: Date): void {
     this.reachable = true;
     this.checkedAt = at.toISOString();
-    if (ok) this.lastSuccessAt = this.checkedAt;
-    else if (error) this.lastError = { at: this.checkedAt, ...error };
+  }
+
+  /** The receiver accepted a queued upload: what `last_success_at` reports. */
+  delivered(at: Date): void {
+    this.reached(at);
+    this.lastSuccessAt = this.checkedAt;
+  }
+
+  /** The receiver answered, but not with what the relay needed. */
+  refused(at: Date, error: Omit<LastError, 'at'>): void {
+    this.reached(at);
+    this.lastError = { at: this.checkedAt!, ...error };
   }
 
   unreachable(at: Date, message: string): void {

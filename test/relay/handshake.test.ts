@@ -32,6 +32,9 @@ describe('relay handshake and getrequest', () => {
       ['GET', '/iclock/getrequest', `SN=${SN}&INFO=Ver%206.60,12,10,3456`, `Bearer ${TOKEN}`],
     ]);
 
+    // Live answers prove the receiver reachable; last_success_at is about delivered uploads only.
+    expect(await relay.status()).toMatchObject({ upstream_reachable: true, last_success_at: null, last_error: null });
+
     // The receiver goes away and the relay is killed; after a restart it still has the receiver's block.
     await upstream.stop();
     await kill(relay);
