@@ -38,6 +38,13 @@ async function main(): Promise<void> {
   } else {
     lines.push('API tokens: from API_TOKENS');
   }
+  // A newcomer must know how to get past the sign-in form.
+  const staffAccounts = await database.prisma.staffUser.count();
+  lines.push(
+    staffAccounts > 0
+      ? `Live page sign-in: ${receiver.url.replace('127.0.0.1', config.host)}/employees/login (${staffAccounts} staff account${staffAccounts === 1 ? '' : 's'})`
+      : 'Live page: no staff account yet; set ADMIN_USER and ADMIN_PASSWORD (see .env.example) to sign in',
+  );
   // Signal handlers go in before the banner: a signal with no listener kills the process outright.
   let stopping = false;
   const stop = async (signal: string) => {

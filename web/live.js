@@ -160,7 +160,8 @@ function catchUp(socket) {
 async function start() {
   await loadSnapshot();
   /** @type {LiveSocket} */
-  const socket = /** @type {any} */ (window).io({ withCredentials: true });
+  // WebSocket first: several receivers behind a load balancer need no sticky sessions then; polling is the fallback.
+  const socket = /** @type {any} */ (window).io({ withCredentials: true, transports: ['websocket', 'polling'], tryAllTransports: true });
   socket.on('connect', () => catchUp(socket));
   socket.on('disconnect', () => setConnection('is-connecting', 'Reconnecting…'));
   socket.on('connect_error', (err) => {
