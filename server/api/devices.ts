@@ -65,7 +65,7 @@ export function deviceRoutes(deps: DeviceRouteDeps): Router {
     try {
       const device = await deps.registry.setState(sn, state);
       const applied = state === 'approved' ? await deps.ingest.applyHeld(device) : 0;
-      // A clock approved now learns the current employees (the bus listener skips what is queued here).
+      // A clock approved now learns the current employees (serialised with the bus listener, which sees the same approval).
       if (state === 'approved') await deps.employees.syncAllTo(device.sn);
       const employees = state === 'approved' ? (await deps.commands.pendingStartingWith(device.sn, 'DATA UPDATE USERINFO ')).length : 0;
       res.json({ ...(await counted(device)), held_uploads_applied: applied, employee_updates_pending: employees });

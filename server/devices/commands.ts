@@ -15,8 +15,6 @@ export function commandSucceeded(command: string, returnCode: number | null): bo
   return returnCode === -1 && /^DATA QUERY ATTLOG\b/i.test(command);
 }
 
-export type CommandStatus = 'queued' | 'sent' | 'done' | 'failed';
-
 export class CommandQueue {
   constructor(private readonly db: Db) {}
 

@@ -50,12 +50,12 @@ export class EmployeeSync {
 
   /** Queues every current employee for a newly approved clock; skips records already on their way. */
   syncAllTo(sn: string): Promise<number> {
-    const previous = this.running.get(sn) ?? Promise.resolve();
-    const next = previous.catch(() => undefined).then(() => this.queueAll(sn));
+    const next = (this.running.get(sn) ?? Promise.resolve()).catch(() => undefined).then(() => this.queueAll(sn));
     this.running.set(sn, next);
-    void next.finally(() => {
+    const forget = () => {
       if (this.running.get(sn) === next) this.running.delete(sn);
-    }).catch(() => undefined);
+    };
+    next.then(forget, forget);
     return next;
   }
 
