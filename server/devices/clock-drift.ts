@@ -40,7 +40,10 @@ export class ClockDriftMonitor {
   }
 
   private onPunches(punches: readonly PunchEvent[]): void {
-    const serials = [...new Set(punches.filter((p) => p.source !== 'api').map((p) => p.deviceSn))];
+    const perDevice = new Map<string, number>();
+    for (const p of punches) if (p.source !== 'api') perDevice.set(p.deviceSn, (perDevice.get(p.deviceSn) ?? 0) + 1);
+    // A backlog batch cannot show drift, and measuring after each one would slow every large upload.
+    const serials = [...perDevice].filter(([, n]) => n <= REALTIME_UPLOAD_MAX_PUNCHES).map(([sn]) => sn);
     for (const sn of serials) {
       this.work = this.work
         .then(() => this.measure(sn))
