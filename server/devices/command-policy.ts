@@ -43,3 +43,13 @@ export function commandLineFor(requested: string): string {
   const trimmed = requested.trim();
   return NAMED_COMMANDS[trimmed.toUpperCase()] ?? trimmed;
 }
+
+/**
+ * The `T` form of a space-form ATTLOG query. The 2.4 text writes `2015-07-29 00:00:00`, PUSH SDK 3.2.0
+ * `2015-07-29T00:00:00`; a clock that answers -1 to one form is asked again in the other (§6.3).
+ */
+export function attlogQueryInTForm(command: string): string | null {
+  if (!/^DATA QUERY ATTLOG\b/i.test(command)) return null;
+  const spaced = /(\d{4}-\d{2}-\d{2}) (\d{2}:\d{2}:\d{2})/g;
+  return spaced.test(command) ? command.replace(spaced, '$1T$2') : null;
+}

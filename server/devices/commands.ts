@@ -3,7 +3,7 @@
 import type { Command } from '../db/generated/client.ts';
 import type { Db } from '../db/open.ts';
 import type { CommandResult } from '../protocol/devicecmd.ts';
-import { deliveryPolicy } from './command-policy.ts';
+import { attlogQueryInTForm, deliveryPolicy } from './command-policy.ts';
 
 /** Commands per poll: well under the device's 200 lines / 40 KB. */
 export const COMMANDS_PER_POLL = 20;
@@ -97,12 +97,17 @@ export class CommandQueue {
         });
         continue;
       }
+      // The same result delivered twice (a relay re-sends after a lost acknowledgement) changes nothing.
+      if ((command.status === 'done' || command.status === 'failed') && command.returnCode === r.returnCode) continue;
+      // -1 to a log query is "no records", or a clock that reads only the other time format: ask again.
+      const tForm = r.returnCode === -1 ? attlogQueryInTForm(command.command) : null;
+      const followUp = tForm ? await this.enqueue(deviceSn, tForm) : null;
       await this.db.command.update({
         where: { id: command.id },
         data: {
           status: commandSucceeded(command.command, r.returnCode) ? 'done' : 'failed',
           returnCode: r.returnCode,
-          result: r.raw,
+          result: followUp ? `${r.raw}\nno records in this time format; asked again as command ${followUp.id}` : r.raw,
           doneAt: now,
         },
       });

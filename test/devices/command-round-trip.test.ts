@@ -84,6 +84,20 @@ describe('command round trip through getrequest and devicecmd', () => {
     expect(await outcome(clock.sn, users)).toMatchObject({ status: 'failed', return_code: -1 });
   });
 
+  it('an ATTLOG query answered -1 is asked once more with T-form times; a -1 to that is final', async () => {
+    const clock = await approvedClock(t, nextSn());
+    const spaced = await queue(clock.sn, 'DATA QUERY ATTLOG StartTime=2025-12-06 00:00:00\tEndTime=2025-12-06 23:59:59');
+    await clock.poll();
+    await clock.answer(`ID=${spaced}&Return=-1&CMD=DATA\n`);
+    await clock.answer(`ID=${spaced}&Return=-1&CMD=DATA\n`); // the same result again (a relay re-delivery)
+    const followUps = await clock.poll();
+    expect(followUps.map((c) => c.command)).toEqual(['DATA QUERY ATTLOG StartTime=2025-12-06T00:00:00\tEndTime=2025-12-06T23:59:59']);
+    expect((await outcome(clock.sn, spaced)).result).toContain(`asked again as command ${followUps[0]!.id}`);
+    await clock.answer(`ID=${followUps[0]!.id}&Return=-1&CMD=DATA\n`);
+    expect(await outcome(clock.sn, Number(followUps[0]!.id))).toMatchObject({ status: 'done', return_code: -1 });
+    expect(await clock.poll()).toEqual([]);
+  });
+
   it('hands out at most 20 commands per poll, oldest first, the rest on the next poll', async () => {
     const clock = await approvedClock(t, nextSn());
     const ids: number[] = [];

@@ -1,6 +1,6 @@
 // The pure parts: CSV records with their line numbers, the header, command lines and delivery policy.
 import { describe, expect, it } from 'vitest';
-import { commandLineFor, deliveryPolicy } from '../../server/devices/command-policy.ts';
+import { attlogQueryInTForm, commandLineFor, deliveryPolicy } from '../../server/devices/command-policy.ts';
 import { deleteUserCommand, updateUserCommand } from '../../server/devices/employee-commands.ts';
 import { importColumns, parseCsv } from '../../server/devices/employee-csv.ts';
 
@@ -39,6 +39,14 @@ describe('command lines', () => {
 
   it('named commands map to iClock lines; anything else is sent as written', () => {
     expect(['INFO', 'reboot', 'CHECK', 'SET_TIME', 'LOG'].map(commandLineFor)).toEqual(['INFO', 'REBOOT', 'CHECK', 'CHECK', 'LOG']);
+  });
+
+  it('a space-form ATTLOG query has a T-form twin; other commands and T-form queries have none', () => {
+    expect(attlogQueryInTForm('DATA QUERY ATTLOG StartTime=2025-12-06 00:00:00\tEndTime=2025-12-06 23:59:59')).toBe(
+      'DATA QUERY ATTLOG StartTime=2025-12-06T00:00:00\tEndTime=2025-12-06T23:59:59',
+    );
+    expect(attlogQueryInTForm('DATA QUERY ATTLOG StartTime=2025-12-06T00:00:00\tEndTime=2025-12-06T23:59:59')).toBeNull();
+    expect(attlogQueryInTForm('DATA QUERY USERINFO PIN=1')).toBeNull();
   });
 
   it('only idempotent commands are re-sent; log queries get longer to answer', () => {
