@@ -18,12 +18,8 @@ try {
 
 const log = createRelayLogger(config.logLevel);
 const relay = await buildRelay({ config, log });
-const address = await relay.listen(config.port, config.host).catch((err: Error) => {
-  log.fatal({ err }, `cannot listen on ${config.host}:${config.port}`);
-  process.exit(1);
-});
-log.info({ host: address.address, port: address.port, upstream: config.upstream }, 'relay listening');
 
+// Handlers go in before the port is announced: a signal with no listener kills the process outright.
 let stopping = false;
 // SIGBREAK: Ctrl+Break in a Windows console (services stopped by NSSM get Ctrl+C, i.e. SIGINT).
 for (const signal of ['SIGINT', 'SIGTERM', 'SIGBREAK'] as const) {
@@ -43,3 +39,10 @@ for (const signal of ['SIGINT', 'SIGTERM', 'SIGBREAK'] as const) {
     );
   });
 }
+
+const address = await relay.listen(config.port, config.host).catch((err: Error) => {
+  log.fatal({ err }, `cannot listen on ${config.host}:${config.port}`);
+  process.exit(1);
+});
+log.info({ host: address.address, port: address.port, upstream: config.upstream }, 'relay listening');
+
