@@ -22,8 +22,20 @@ export interface EmployeeRouteDeps {
 
 const IMPORT_PATH = '/zkteco/api/employees/import';
 
-/** The import is text/csv: read as text before the API's JSON parser sees it (mounted ahead of it). */
-const readCsv = express.text({ type: () => true, limit: '5mb' });
+/** The import is text/csv: read as bytes before the API's JSON parser sees it (mounted ahead of it). */
+const readCsv = express.raw({ type: () => true, limit: '5mb' });
+
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+const windows1252 = new TextDecoder('windows-1252');
+
+/** UTF-8, or the Windows-1252 that spreadsheet programs still write when asked for plain "CSV". */
+export function decodeCsv(bytes: Uint8Array): string {
+  try {
+    return utf8.decode(bytes);
+  } catch {
+    return windows1252.decode(bytes);
+  }
+}
 export const employeeImportBody: RequestHandler = (req, res, next) =>
   req.method === 'POST' && req.path === IMPORT_PATH ? readCsv(req, res, next) : next();
 
@@ -62,7 +74,7 @@ export function employeeRoutes(deps: EmployeeRouteDeps): Router {
     res.status(201).json(employeeJson(employee));
   }));
   router.post(IMPORT_PATH, admin, guarded(async (req, res) => {
-    const text = typeof req.body === 'string' ? req.body : '';
+    const text = Buffer.isBuffer(req.body) ? decodeCsv(req.body) : '';
     const report = await directory.importCsv(text);
     res.json(report);
   }));

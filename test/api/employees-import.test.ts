@@ -58,6 +58,17 @@ describe('POST /zkteco/api/employees/import', () => {
     expect((await clock.poll()).map((c) => c.command.split('\t')[0])).toEqual(['DATA UPDATE USERINFO PIN=2', 'DATA UPDATE USERINFO PIN=8']);
   });
 
+  it('a file saved as Windows-1252 (plain "CSV" from a spreadsheet) keeps its accents', async () => {
+    const bytes = Buffer.from('pin,name,card\n60,Fran\xe7ois L\xe9v\xeaque,\n', 'latin1');
+    const res = await fetch(`${t.url}/zkteco/api/employees/import`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${t.token}`, 'Content-Type': 'text/csv' },
+      body: new Uint8Array(bytes),
+    });
+    expect(await res.json()).toMatchObject({ created: 1, errors: [] });
+    expect((await api(t, 'GET', '/zkteco/api/employees/60')).body.name).toBe('François Lévêque');
+  });
+
   it('a file without a usable header is refused with 400 naming the header', async () => {
     const res = await api(t, 'POST', '/zkteco/api/employees/import', { csv: '1,Someone,2\n' });
     expect(res.status).toBe(400);
