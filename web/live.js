@@ -163,7 +163,11 @@ async function start() {
   // WebSocket first: several receivers behind a load balancer need no sticky sessions then; polling is the fallback.
   const socket = /** @type {any} */ (window).io({ withCredentials: true, transports: ['websocket', 'polling'], tryAllTransports: true });
   socket.on('connect', () => catchUp(socket));
-  socket.on('disconnect', () => setConnection('is-connecting', 'Reconnecting…'));
+  socket.on('disconnect', (reason) => {
+    setConnection('is-connecting', 'Reconnecting…');
+    // The server ends a socket whose session expired; reconnecting then shows sign-in (connect_error).
+    if (reason === 'io server disconnect') socket.connect();
+  });
   socket.on('connect_error', (err) => {
     if (err.message.startsWith('unauthorized')) location.href = SIGN_IN_URL;
     else setConnection('is-down', 'Offline, retrying…');

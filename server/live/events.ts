@@ -70,4 +70,6 @@ export interface ClientToServerEvents {
 export interface SocketData {
   subject: string;
   role: string;
+  /** When the credentials expire (ms since epoch); null for an API token. */
+  expiresAt: number | null;
 }

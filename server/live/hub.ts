@@ -89,12 +89,12 @@ export async function attachLive(deps: LiveDeps): Promise<LiveHub> {
     if (!token) return next(new Error('unauthorized: sign in first'));
     if (fromCookie && !sameOrigin(socket.request.headers)) return next(new Error('unauthorized: cross-site connection'));
     if (auth.isApiToken(token)) {
-      socket.data = { subject: 'api-token', role: 'admin' };
+      socket.data = { subject: 'api-token', role: 'admin', expiresAt: null };
       return next();
     }
     try {
       const claims = auth.verifyJwt(token);
-      socket.data = { subject: claims.sub, role: claims.role };
+      socket.data = { subject: claims.sub, role: claims.role, expiresAt: claims.exp * 1000 };
       next();
     } catch (err) {
       next(new Error(`unauthorized: ${err instanceof Error ? err.message : 'invalid credentials'}`));
@@ -102,6 +102,11 @@ export async function attachLive(deps: LiveDeps): Promise<LiveHub> {
   });
 
   io.on('connection', (socket: LiveSocket) => {
+    // A session ends on time even for an open socket: the page reconnects, is refused, and shows sign-in.
+    if (socket.data.expiresAt !== null) {
+      const timer = setTimeout(() => socket.disconnect(true), Math.min(Math.max(0, socket.data.expiresAt - Date.now()), 2 ** 31 - 1));
+      socket.once('disconnect', () => clearTimeout(timer));
+    }
     socket.on('catchUp', async (cursor, reply) => {
       if (typeof reply !== 'function') return;
       try {

@@ -41,6 +41,12 @@ describe('socket authentication', () => {
     await expect(new Promise((resolve, reject) => (socket.once('connect', () => resolve(true)), socket.once('connect_error', reject)))).rejects.toThrow(/cross-site/);
   });
 
+  it('ends an open socket when its token expires', async () => {
+    const socket = track(await connectLive(r.url, { token: signJwt({ sub: 'u', role: 'staff', exp: Math.floor(Date.now() / 1000) + 2 }) }));
+    const reason = await new Promise((resolve) => socket.once('disconnect', resolve));
+    expect(reason).toBe('io server disconnect');
+  });
+
   it('accepts a signed-in session cookie and a host ERP JWT', async () => {
     track(await connectLive(r.url, { cookie: await signIn(r.url) }));
     track(await connectLive(r.url, { token: signJwt({ sub: 'erp-9', role: 'staff' }) }));
