@@ -51,7 +51,7 @@ export function buildServices(deps: AppDeps): Services {
   const ingest = new Ingest({ db, bus, registry, commands, clock: deps.clock, log: deps.log });
   const employees = new EmployeeSync({ db, commands, log: deps.log }).listen(bus);
   const recovery = new Recovery({ db, commands, registry, log: deps.log });
-  const drift = new ClockDriftMonitor({ db, bus, commands, clock: deps.clock, log: deps.log });
+  const drift = new ClockDriftMonitor({ db, bus, commands, log: deps.log });
   return { bus, auth, registry, commands, ingest, employees, recovery, drift };
 }
 

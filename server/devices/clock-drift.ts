@@ -2,7 +2,6 @@
 // its device time (as an instant) and its arrival shows how far the clock is off. Backlog batches and
 // query answers are left out; of the last few real-time punches the one closest to its arrival counts.
 import type { Logger } from 'pino';
-import type { Clock } from '../clock.ts';
 import type { Db } from '../db/open.ts';
 import type { IngestBus, PunchEvent } from '../ingest/events.ts';
 import { SET_TIME_COMMAND } from './command-policy.ts';
@@ -21,7 +20,6 @@ export interface DriftDeps {
   db: Db;
   bus: IngestBus;
   commands: CommandQueue;
-  clock: Clock;
   log: Logger;
   /** false: only warn in the log (commands disabled). */
   correct?: boolean;
@@ -29,6 +27,8 @@ export interface DriftDeps {
 
 export class ClockDriftMonitor {
   private work: Promise<unknown> = Promise.resolve();
+  /** Seconds each recent real-time punch arrived after its device time, newest last, per clock. */
+  private readonly samples = new Map<string, number[]>();
 
   constructor(private readonly deps: DriftDeps) {
     deps.bus.on('punches', (punches) => this.onPunches(punches));
@@ -40,33 +40,33 @@ export class ClockDriftMonitor {
   }
 
   private onPunches(punches: readonly PunchEvent[]): void {
-    const perDevice = new Map<string, number>();
-    for (const p of punches) if (p.source !== 'api') perDevice.set(p.deviceSn, (perDevice.get(p.deviceSn) ?? 0) + 1);
-    // A backlog batch cannot show drift, and measuring after each one would slow every large upload.
-    const serials = [...perDevice].filter(([, n]) => n <= REALTIME_UPLOAD_MAX_PUNCHES).map(([sn]) => sn);
-    for (const sn of serials) {
+    const byClock = new Map<string, PunchEvent[]>();
+    for (const p of punches) if (p.source !== 'api') byClock.set(p.deviceSn, [...(byClock.get(p.deviceSn) ?? []), p]);
+    for (const [sn, mine] of byClock) {
+      if (mine.length > REALTIME_UPLOAD_MAX_PUNCHES) continue;
       this.work = this.work
-        .then(() => this.measure(sn))
+        .then(() => this.measure(sn, mine))
         .catch((err: unknown) => this.deps.log.error({ err, sn }, 'clock drift not measured'));
     }
   }
 
-  /** Measures and stores the drift of one clock (seconds, + when the clock is ahead); null without data. */
-  async measure(sn: string): Promise<number | null> {
-    const since = new Date(this.deps.clock.now().getTime() - 24 * 3600_000);
-    const rows = await this.deps.db.$queryRaw<{ lateness: number }[]>`
-      SELECT extract(epoch FROM (p.received_at - p.instant))::float8 AS lateness
-      FROM punches p JOIN uploads u ON u.id = p.upload_id
-      WHERE p.device_sn = ${sn} AND p.received_at > ${since}
-        AND u.table_name IN ('ATTLOG', 'RTLOG') AND u.query !~* '(^|&)\\s*cmdid\\s*='
-        AND (SELECT count(*) FROM punches q WHERE q.upload_id = p.upload_id) <= ${REALTIME_UPLOAD_MAX_PUNCHES}
-      ORDER BY p.id DESC LIMIT ${SAMPLES}`;
-    if (rows.length === 0) return null;
-    const closest = rows.map((r) => r.lateness).reduce((a, b) => (Math.abs(b) < Math.abs(a) ? b : a));
+  /** Adds real-time punches to a clock's samples; stores and returns its drift (+ when ahead). */
+  async measure(sn: string, punches: readonly PunchEvent[]): Promise<number | null> {
+    if (await this.answersAQuery(punches[0]!)) return null;
+    const samples = [...(this.samples.get(sn) ?? []), ...punches.map((p) => (Date.parse(p.receivedAt) - Date.parse(p.instant)) / 1000)].slice(-SAMPLES);
+    this.samples.set(sn, samples);
+    const closest = samples.reduce((a, b) => (Math.abs(b) < Math.abs(a) ? b : a));
     const drift = Math.round(-closest);
     await this.deps.db.device.update({ where: { sn }, data: { driftSeconds: drift } });
-    if (Math.abs(drift) > DRIFT_LIMIT_S && rows.length >= SAMPLES_TO_ACT) await this.correct(sn, drift);
+    if (Math.abs(drift) > DRIFT_LIMIT_S && samples.length >= SAMPLES_TO_ACT) await this.correct(sn, drift);
     return drift;
+  }
+
+  /** Punches re-sent for DATA QUERY ATTLOG (CmdId= in the upload) are old by design. */
+  private async answersAQuery(punch: PunchEvent): Promise<boolean> {
+    const rows = await this.deps.db.$queryRaw<{ query: string }[]>`
+      SELECT u.query FROM punches p JOIN uploads u ON u.id = p.upload_id WHERE p.id = ${BigInt(punch.id)}`;
+    return rows.some((r) => /(^|&)\s*cmdid\s*=/i.test(r.query));
   }
 
   private async correct(sn: string, drift: number): Promise<void> {
