@@ -22,6 +22,13 @@ export class CommandQueue {
     return this.db.command.create({ data: { deviceSn, command, ...deliveryPolicy(command) } });
   }
 
+  /** Queues several commands in one statement, in order. */
+  async enqueueMany(deviceSn: string, commands: readonly string[]): Promise<number> {
+    if (commands.length === 0) return 0;
+    const { count } = await this.db.command.createMany({ data: commands.map((command) => ({ deviceSn, command, ...deliveryPolicy(command) })) });
+    return count;
+  }
+
   /**
    * Queues `command` unless the same command is still open, or was queued less than `withinMs` ago
    * (commands the receiver queues by itself must not pile up). Returns the new command, or null.

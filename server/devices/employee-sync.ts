@@ -65,13 +65,7 @@ export class EmployeeSync {
     const pending = new Set(
       (await this.deps.commands.pendingStartingWith(sn, 'DATA UPDATE USERINFO ')).map((c) => c.command),
     );
-    let queued = 0;
-    for (const e of employees) {
-      const command = updateUserCommand(e);
-      if (pending.has(command)) continue;
-      await this.deps.commands.enqueue(sn, command);
-      queued++;
-    }
+    const queued = await this.deps.commands.enqueueMany(sn, employees.map(updateUserCommand).filter((command) => !pending.has(command)));
     if (queued > 0) this.deps.log.info({ sn, employees: queued }, 'employee list queued for a newly approved clock');
     return queued;
   }
