@@ -39,6 +39,12 @@ export class EmployeeSync {
     return this.sendTo(clocks ?? (await this.approvedClocks()), updateUserCommand(employee));
   }
 
+  /** Several records to the clocks given, one statement per clock. */
+  async sendUpdates(employees: readonly EmployeeRecord[], clocks: readonly string[]): Promise<void> {
+    const lines = employees.map(updateUserCommand);
+    for (const sn of clocks) await this.deps.commands.enqueueMany(sn, lines);
+  }
+
   async sendDelete(pin: string): Promise<number> {
     return this.sendTo(await this.approvedClocks(), deleteUserCommand(pin));
   }

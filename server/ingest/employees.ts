@@ -13,7 +13,7 @@ export async function storeDeviceUsers(deps: Deps, sn: string, users: readonly D
   if (users.length === 0) return;
   const sync = new EmployeeSync(deps);
   const now = deps.clock.now();
-  const changed: string[] = [];
+  const changed: DeviceUser[] = [];
   const known = new Map((await deps.db.employee.findMany({ where: { pin: { in: users.map((u) => u.pin) } } })).map((e) => [e.pin, e]));
   const otherClocks = await sync.approvedClocks(sn);
   for (const user of users) {
@@ -29,10 +29,10 @@ export async function storeDeviceUsers(deps: Deps, sn: string, users: readonly D
     }
     const data = { name: user.name, card: user.card, privilege: user.privilege, source: 'device', deletedAt: null, updatedAt: now };
     await deps.db.employee.upsert({ where: { pin: user.pin }, create: { pin: user.pin, ...data }, update: data });
-    changed.push(user.pin);
-    // The other clocks learn the change; the clock it came from already has it.
-    await sync.sendUpdate(user, otherClocks);
+    changed.push(user);
   }
+  // The other clocks learn the changes; the clock they came from already has them.
+  await sync.sendUpdates(changed, otherClocks);
   deps.log.info({ sn, users: users.length, changed: changed.length }, 'employees updated from the clock');
-  if (changed.length > 0) deps.bus.emit('employees', { pins: changed });
+  if (changed.length > 0) deps.bus.emit('employees', { pins: changed.map((u) => u.pin) });
 }
