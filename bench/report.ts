@@ -2,6 +2,7 @@
 import type { IngestResult } from './ingest.ts';
 import type { LiveResult } from './live.ts';
 import type { RelayResult } from './relay.ts';
+import type { RelayAloneResult } from './relay-stub.ts';
 
 export type Section<T> = T | { error: string };
 
@@ -13,6 +14,8 @@ export interface BenchResults {
   database: string;
   ingest: Section<IngestResult>;
   relay: Section<RelayResult>;
+  /** The relay draining into a stub: tells the relay's limit from the receiver's. */
+  relayAlone: Section<RelayAloneResult>;
   live: Section<LiveResult>;
   /** Each target: met (true), missed (false) or not measured (null). */
   targets: Record<string, boolean | null>;
@@ -66,6 +69,11 @@ export function tableOf(r: BenchResults): string {
       `${x.speedup}×`,
       `≥ 20×${mark(t['relay path ≥ 20× seed path']!)}`,
     ]);
+  }
+  if (failed(r.relayAlone)) rows.push(['relay alone (stub receiver)', `failed: ${r.relayAlone.error}`, '', '', '']);
+  else {
+    const a = r.relayAlone;
+    rows.push([`relay alone: drain ${n(a.punches)} punches into a stub`, `${ms(a.ms)} (${n(a.perS)} punches/s)`, '', '', 'diagnostic, no target']);
   }
   if (failed(r.live)) rows.push(['live latency (issue 5)', `failed: ${r.live.error}`, '', '', '']);
   else if ('skipped' in r.live) rows.push(['live latency (issue 5)', `skipped: ${r.live.skipped}`, '', '', '']);

@@ -3,6 +3,7 @@ import os from 'node:os';
 import { benchIngest } from './ingest.ts';
 import { benchLive } from './live.ts';
 import { benchRelay } from './relay.ts';
+import { benchRelayAlone } from './relay-stub.ts';
 import { targetsOf, type BenchResults, type Section } from './report.ts';
 import { scaled } from './setup.ts';
 
@@ -25,6 +26,7 @@ export async function runBench(scale: number): Promise<BenchResults> {
   const ingest = await section('ingest (issue 3)', () => benchIngest({ lines, perUpload: 500, devices }));
   const relay = await section('relay (issue 4)', () =>
     benchRelay({ backlog: scaled(50_000, scale), perUpload: 100, seedPunches: scaled(10_000, scale) }));
+  const relayAlone = await section('relay alone, stub receiver (issue 4)', () => benchRelayAlone({ backlog: scaled(50_000, scale), perUpload: 100 }));
   const live = await section('live latency (issue 5)', () => benchLive(scaled(1_000, scale)));
   const database = [ingest, relay].map((s) => ('database' in s ? s.database : null)).find(Boolean) ?? 'unknown database';
   return {
@@ -35,6 +37,7 @@ export async function runBench(scale: number): Promise<BenchResults> {
     database,
     ingest,
     relay,
+    relayAlone,
     live,
     targets: targetsOf({ ingest, relay, live }),
   };

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { benchIngest } from '../../bench/ingest.ts';
 import { benchLive } from '../../bench/live.ts';
 import { benchRelay } from '../../bench/relay.ts';
+import { benchRelayAlone } from '../../bench/relay-stub.ts';
 import { tableOf, targetsOf, type BenchResults } from '../../bench/report.ts';
 import { benchScale, percentile, scaled } from '../../bench/setup.ts';
 
@@ -24,6 +25,13 @@ describe('bench at a tiny scale', () => {
     expect(positive(r.seedPath.perS) && positive(r.relayPath.perS) && positive(r.speedup)).toBe(true);
   }, 120_000);
 
+  it('relay alone: the backlog reaches a stub receiver in full', async () => {
+    const r = await benchRelayAlone({ backlog: 300, perUpload: 100, drainTimeoutMs: 60_000 });
+    expect(r.uploads).toBe(3);
+    expect(r.received).toBeGreaterThanOrEqual(300);
+    expect(positive(r.perS)).toBe(true);
+  });
+
   it('live: skipped, not failed, when the measurement file is absent', async () => {
     expect(await benchLive(5, '/nonexistent/live-latency.ts')).toEqual({ skipped: 'nonexistent/live-latency.ts is not there yet' });
   });
@@ -38,7 +46,7 @@ describe('bench helpers', () => {
     expect(percentile([5, 1, 4, 2, 3], 50)).toBe(3);
     expect(percentile(Array.from({ length: 100 }, (_, i) => i + 1), 99)).toBe(99);
 
-    const partial = { ingest: { error: 'boom' }, relay: { error: 'relay down' }, live: { skipped: 'absent' } };
+    const partial = { ingest: { error: 'boom' }, relay: { error: 'relay down' }, relayAlone: { error: 'no relay' }, live: { skipped: 'absent' } };
     const results: BenchResults = { generatedAt: '', scale: 1, node: 'v20', cpus: 2, database: 'db', ...partial, targets: targetsOf(partial) };
     expect(Object.values(results.targets).every((t) => t === null)).toBe(true);
     expect(tableOf(results)).toMatch(/failed: boom[\s\S]*skipped: absent/);
