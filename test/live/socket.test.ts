@@ -165,3 +165,13 @@ describe('catch-up after a reconnect', () => {
     expect(devices.find((d) => d.sn === 'LIVE0001')).toMatchObject({ state: 'approved', online: true });
   });
 });
+
+describe('stopping the receiver', () => {
+  it('closes open live sockets and finishes', async () => {
+    const other = await startTestReceiver({ env: LIVE_ENV });
+    const socket = track(await connectLive(other.url, { token: signJwt({ sub: 'u', role: 'staff' }) }));
+    const gone = new Promise((resolve) => socket.once('disconnect', resolve));
+    await other.close();
+    await expect(gone).resolves.toBeDefined();
+  });
+});
