@@ -63,6 +63,13 @@ describe.skipIf(!hasPostgres)('two receivers on one Postgres', () => {
       ADMIN_PASSWORD: ADMIN.password,
     };
     [a, b] = await Promise.all([startProcess(env), startProcess(env)]);
+    // Each adapter LISTENs on its own connection, opened in the background at start: wait for both.
+    const listening = () =>
+      db.database.withSession((s) => s.query<{ n: number }>(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND query LIKE 'LISTEN %'`));
+    for (let tries = 0; (await listening())[0]!.n < 2; tries++) {
+      if (tries > 100) throw new Error('the receivers never started listening');
+      await delay(100);
+    }
   }, 90_000);
 
   afterAll(async () => {
@@ -76,7 +83,6 @@ describe.skipIf(!hasPostgres)('two receivers on one Postgres', () => {
     const socket = await connectLive(b!.url, { cookie: await signIn(a!.url) });
     try {
       const feed = collectPunches(socket);
-      await delay(500); // B's adapter LISTENs on its own connection, opened in the background at start.
       const at = shopLocalTime(5);
       expect((await clockPunches(a!.url, [{ pin: '301', at }])).status).toBe(200);
       const punch = await feed.waitFor((p) => p.pin === '301', 5_000);
