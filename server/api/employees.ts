@@ -5,6 +5,7 @@ import type { Authenticator } from '../auth/principal.ts';
 import type { Clock } from '../clock.ts';
 import type { Employee } from '../db/generated/client.ts';
 import type { Db } from '../db/open.ts';
+import { decodeCsv } from '../devices/employee-csv.ts';
 import { EmployeeDirectory, EmployeeExists, EmployeeNotFound, ImportHeaderInvalid } from '../devices/employee-directory.ts';
 import { employeePatchSchema, newEmployeeSchema } from '../devices/employee-fields.ts';
 import type { EmployeeSync } from '../devices/employee-sync.ts';
@@ -25,17 +26,7 @@ const IMPORT_PATH = '/zkteco/api/employees/import';
 /** The import is text/csv: read as bytes before the API's JSON parser sees it (mounted ahead of it). */
 const readCsv = express.raw({ type: () => true, limit: '5mb' });
 
-const utf8 = new TextDecoder('utf-8', { fatal: true });
-const windows1252 = new TextDecoder('windows-1252');
 
-/** UTF-8, or the Windows-1252 that spreadsheet programs still write when asked for plain "CSV". */
-export function decodeCsv(bytes: Uint8Array): string {
-  try {
-    return utf8.decode(bytes);
-  } catch {
-    return windows1252.decode(bytes);
-  }
-}
 export const employeeImportBody: RequestHandler = (req, res, next) =>
   req.method === 'POST' && req.path === IMPORT_PATH ? readCsv(req, res, next) : next();
 

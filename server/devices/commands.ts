@@ -91,6 +91,16 @@ export class CommandQueue {
     });
   }
 
+  /** The time format of the last ATTLOG query this clock answered with records; null while unknown. */
+  async attlogQueryForm(deviceSn: string): Promise<'space' | 'T' | null> {
+    const [last] = await this.db.$queryRaw<{ command: string }[]>`
+      SELECT command FROM commands WHERE device_sn = ${deviceSn} AND command LIKE 'DATA QUERY ATTLOG %'
+        AND status = 'done' AND return_code >= 0
+      ORDER BY done_at DESC, id DESC LIMIT 1`;
+    if (!last) return null;
+    return /\d{4}-\d{2}-\d{2}T\d{2}:/.test(last.command) ? 'T' : 'space';
+  }
+
   /** Closes commands from the device's results; results for ids we never issued are kept and flagged. */
   async recordResults(deviceSn: string, results: readonly CommandResult[], now: Date): Promise<{ unknown: string[] }> {
     const unknown: string[] = [];
@@ -108,7 +118,7 @@ export class CommandQueue {
       if ((command.status === 'done' || command.status === 'failed') && command.returnCode === r.returnCode) continue;
       // -1 to a log query is "no records", or a clock that reads only the other time format: ask again.
       const tForm = r.returnCode === -1 ? attlogQueryInTForm(command.command) : null;
-      const followUp = tForm ? await this.enqueue(deviceSn, tForm) : null;
+      const followUp = tForm && (await this.attlogQueryForm(deviceSn)) !== 'space' ? await this.enqueue(deviceSn, tForm) : null;
       await this.db.command.update({
         where: { id: command.id },
         data: {

@@ -1,6 +1,18 @@
 // Employee import files: `pin,name,card` with a header on line 1; RFC 4180 quoting, so a name may hold
 // a comma ("Müller, José"). Line numbers are the file's own, header included.
 
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+const windows1252 = new TextDecoder('windows-1252');
+
+/** UTF-8, or the Windows-1252 that spreadsheet programs still write when asked for plain "CSV". */
+export function decodeCsv(bytes: Uint8Array): string {
+  try {
+    return utf8.decode(bytes);
+  } catch {
+    return windows1252.decode(bytes);
+  }
+}
+
 export interface CsvRecord {
   line: number;
   fields: string[];

@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import type { Command, Device } from '../db/generated/client.ts';
 import type { Db } from '../db/open.ts';
 import { instantToLocal } from '../protocol/time.ts';
+import { attlogQueryInTForm } from './command-policy.ts';
 import type { CommandQueue } from './commands.ts';
 import type { DeviceRegistry } from './registry.ts';
 
@@ -32,8 +33,11 @@ export interface RecoveryCount {
 export class Recovery {
   constructor(private readonly deps: { db: Db; commands: CommandQueue; registry: DeviceRegistry; log: Logger }) {}
 
-  request(sn: string, from: string, to: string): Promise<Command> {
-    return this.deps.commands.enqueue(sn, attlogQueryCommand(from, to));
+  /** Space-form times, unless this clock has shown it only reads the T form. */
+  async request(sn: string, from: string, to: string): Promise<Command> {
+    const command = attlogQueryCommand(from, to);
+    const tForm = (await this.deps.commands.attlogQueryForm(sn)) === 'T' ? attlogQueryInTForm(command) : null;
+    return this.deps.commands.enqueue(sn, tForm ?? command);
   }
 
   /** Called on contact: a clock back from more than an hour of silence is asked for that window. */

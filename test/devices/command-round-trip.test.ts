@@ -98,6 +98,24 @@ describe('command round trip through getrequest and devicecmd', () => {
     expect(await clock.poll()).toEqual([]);
   });
 
+  it('once a clock has answered a space-form query with records, -1 just means no records; a T-form-only clock is asked in T form', async () => {
+    const spaceClock = await approvedClock(t, nextSn());
+    const withRecords = await queue(spaceClock.sn, 'DATA QUERY ATTLOG StartTime=2025-12-05 00:00:00\tEndTime=2025-12-05 23:59:59');
+    const empty = await queue(spaceClock.sn, 'DATA QUERY ATTLOG StartTime=2020-01-01 00:00:00\tEndTime=2020-01-01 23:59:59');
+    await spaceClock.poll();
+    await spaceClock.answer(`ID=${withRecords}&Return=0&CMD=DATA\nID=${empty}&Return=-1&CMD=DATA\n`);
+    expect(await spaceClock.poll()).toEqual([]);
+
+    const tClock = await approvedClock(t, nextSn());
+    const spaced = await queue(tClock.sn, 'DATA QUERY ATTLOG StartTime=2025-12-05 00:00:00\tEndTime=2025-12-05 23:59:59');
+    await tClock.poll();
+    await tClock.answer(`ID=${spaced}&Return=-1&CMD=DATA\n`);
+    const [tForm] = await tClock.poll();
+    await tClock.answer(`ID=${tForm!.id}&Return=0&CMD=DATA\n`);
+    const recover = await api(t, 'POST', `/zkteco/api/devices/${tClock.sn}/recover`, { body: { from: '2025-12-06', to: '2025-12-06' } });
+    expect(recover.body.command).toBe('DATA QUERY ATTLOG StartTime=2025-12-06T00:00:00\tEndTime=2025-12-06T23:59:59');
+  });
+
   it('hands out at most 20 commands per poll, oldest first, the rest on the next poll', async () => {
     const clock = await approvedClock(t, nextSn());
     const ids: number[] = [];
