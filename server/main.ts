@@ -39,12 +39,14 @@ async function main(): Promise<void> {
     lines.push('API tokens: from API_TOKENS');
   }
   // A newcomer must know how to get past the sign-in form.
-  const staffAccounts = await database.prisma.staffUser.count();
-  lines.push(
-    staffAccounts > 0
-      ? `Live page sign-in: ${receiver.url.replace('127.0.0.1', config.host)}/employees/login (${staffAccounts} staff account${staffAccounts === 1 ? '' : 's'})`
-      : 'Live page: no staff account yet; set ADMIN_USER and ADMIN_PASSWORD (see .env.example) to sign in',
-  );
+  const signIn = `${receiver.url.replace('127.0.0.1', config.host)}/employees/login`;
+  if (receiver.generatedAdmin) {
+    const { username, password, file } = receiver.generatedAdmin;
+    lines.push(`Live page sign-in: ${signIn} as ${username} / ${password} (generated now, shown once; kept in ${file})`);
+  } else {
+    const staffAccounts = await database.prisma.staffUser.count();
+    lines.push(`Live page sign-in: ${signIn} (${staffAccounts} staff account${staffAccounts === 1 ? '' : 's'})`);
+  }
   // Signal handlers go in before the banner: a signal with no listener kills the process outright.
   let stopping = false;
   const stop = async (signal: string) => {

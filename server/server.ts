@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 import { buildApp, buildServices, type Services } from './app.ts';
 import { loadSecrets, type Secrets } from './auth/secrets.ts';
-import { ensureAdminAccount } from './auth/staff.ts';
+import { ensureAdminAccount, type GeneratedAdmin } from './auth/staff.ts';
 import type { Clock } from './clock.ts';
 import type { Config } from './config.ts';
 import type { Database } from './db/open.ts';
@@ -15,6 +15,8 @@ export interface Receiver {
   server: http.Server;
   services: Services;
   secrets: Secrets;
+  /** Set when start-up created the first admin account: its password is printed once. */
+  generatedAdmin: GeneratedAdmin | undefined;
   /** socket.io for the live page, on the same HTTP server. */
   live: LiveHub;
   close(): Promise<void>;
@@ -31,7 +33,7 @@ export async function startReceiver(deps: ReceiverDeps, listen = { port: deps.co
   const secrets = await loadSecrets(deps.config);
   const services = buildServices({ ...deps, secrets });
   const app = buildApp({ ...deps, secrets }, services);
-  await ensureAdminAccount(deps.database.prisma, deps.config.admin);
+  const generatedAdmin = await ensureAdminAccount(deps.database.prisma, deps.config.admin, deps.config.dataDir);
   const server = http.createServer(app);
   server.keepAliveTimeout = 5_000;
   const live = await attachLive({ server, database: deps.database, bus: services.bus, auth: services.auth, clock: deps.clock, zone: deps.config.deviceTimezone, log: deps.log });
@@ -49,6 +51,7 @@ export async function startReceiver(deps: ReceiverDeps, listen = { port: deps.co
     server,
     services,
     secrets,
+    generatedAdmin,
     live,
     async close() {
       // Closing socket.io closes the HTTP server too, after its sockets and adapter.

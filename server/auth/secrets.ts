@@ -13,7 +13,8 @@ export interface Secrets {
   tokenFile: string | undefined;
 }
 
-async function readOrCreate(file: string): Promise<{ value: string; created: boolean }> {
+/** A secret kept in a file: read it, or generate it (0600) when the file does not exist yet. */
+export async function readOrCreateSecret(file: string): Promise<{ value: string; created: boolean }> {
   try {
     const value = (await readFile(file, 'utf8')).trim();
     if (value) return { value, created: false };
@@ -34,10 +35,10 @@ export async function loadSecrets(config: Config): Promise<Secrets> {
   let tokenFile: string | undefined;
   if (apiTokens.length === 0) {
     tokenFile = path.join(config.dataDir, 'api-token');
-    const token = await readOrCreate(tokenFile);
+    const token = await readOrCreateSecret(tokenFile);
     apiTokens = [token.value];
     if (token.created) generatedTokenFile = tokenFile;
   }
-  const jwtSecret = config.jwtSecret ?? (await readOrCreate(path.join(config.dataDir, 'jwt-secret'))).value;
+  const jwtSecret = config.jwtSecret ?? (await readOrCreateSecret(path.join(config.dataDir, 'jwt-secret'))).value;
   return { apiTokens, jwtSecret, generatedTokenFile, tokenFile };
 }

@@ -1,7 +1,9 @@
 // Staff accounts: bcrypt hashes in the staff_users table; the ADMIN_USER account made at start.
+import path from 'node:path';
 import bcrypt from 'bcryptjs';
 import type { Db } from '../db/open.ts';
 import type { Role } from './principal.ts';
+import { readOrCreateSecret } from './secrets.ts';
 
 /** bcrypt cost: ~70 ms per hash here, slow enough to make guessing expensive, fast enough to sign in. */
 const COST = 10;
@@ -37,13 +39,32 @@ export async function upsertStaffUser(db: Db, account: { username: string; passw
   return 'updated';
 }
 
-/** ADMIN_USER/ADMIN_PASSWORD: this admin account exists after start, with this password. */
-export async function ensureAdminAccount(db: Db, admin: { user: string; password: string } | undefined): Promise<void> {
-  if (!admin) return;
+export const FIRST_ADMIN = 'admin';
+
+export interface GeneratedAdmin {
+  username: string;
+  password: string;
+  file: string;
+}
+
+/**
+ * ADMIN_USER/ADMIN_PASSWORD: this admin account exists after start, with this password. Without them and
+ * with no staff account at all, a first admin `admin` gets a generated password kept in
+ * DATA_DIR/admin-password (returned so start-up can print it once), so a newcomer can sign in.
+ */
+export async function ensureAdminAccount(db: Db, admin: { user: string; password: string } | undefined, dataDir: string): Promise<GeneratedAdmin | undefined> {
+  if (!admin) {
+    if ((await db.staffUser.count()) > 0) return undefined;
+    const file = path.join(dataDir, 'admin-password');
+    const { value, created } = await readOrCreateSecret(file);
+    await ensureAdminAccount(db, { user: FIRST_ADMIN, password: value }, dataDir);
+    return created ? { username: FIRST_ADMIN, password: value, file } : undefined;
+  }
   try {
     await upsertStaffUser(db, { username: admin.user, password: admin.password, role: 'admin' });
   } catch (err) {
     // Two receivers starting together on one database both create it: the loser finds it made.
     if ((err as { code?: string }).code !== 'P2002') throw err;
   }
+  return undefined;
 }

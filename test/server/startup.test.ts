@@ -58,6 +58,10 @@ describe('npm start', () => {
     const token = (await readFile(path.join(dataDir, 'api-token'), 'utf8')).trim();
     expect(run.out()).toContain(token);
     expect(run.out()).toMatch(/Database: embedded Postgres in /);
+    const password = (await readFile(path.join(dataDir, 'admin-password'), 'utf8')).trim();
+    expect(run.out()).toContain(`/employees/login as admin / ${password} (generated now, shown once`);
+    const signIn = await fetch(`${url}/employees/login`, { method: 'POST', redirect: 'manual', headers: { 'Content-Type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ username: 'admin', password }) });
+    expect(signIn.headers.get('set-cookie')).toMatch(/zk_session=/);
     expect((await fetch(`${url}/healthz`)).status).toBe(200);
     run.child.kill('SIGTERM');
     expect(await run.exited, run.err()).toBe(0);
@@ -65,6 +69,7 @@ describe('npm start', () => {
     const again = runMain({ PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir });
     await expect.poll(() => again.out(), { timeout: 30_000 }).toMatch(/API token: in /);
     expect(again.out()).not.toContain(token);
+    expect(again.out()).not.toContain(password);
     again.child.kill('SIGINT');
     expect(await again.exited, again.err()).toBe(0);
   });
