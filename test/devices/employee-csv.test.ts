@@ -1,5 +1,6 @@
 // The pure parts: CSV records with their line numbers, the header, command lines and delivery policy.
 import { describe, expect, it } from 'vitest';
+import { encodeGb18030 } from '../../server/devices/device-encoding.ts';
 import { attlogQueryInTForm, commandLineFor, deliveryPolicy } from '../../server/devices/command-policy.ts';
 import { deleteUserCommand, updateUserCommand } from '../../server/devices/employee-commands.ts';
 import { importColumns, parseCsv } from '../../server/devices/employee-csv.ts';
@@ -35,6 +36,13 @@ describe('command lines', () => {
       'DATA UPDATE USERINFO PIN=016\tName=Ana María López\tPri=14\tPasswd=\tCard=[15CD5B07]\tGrp=1\tTZ=0000000000000000\tVerify=0',
     );
     expect(deleteUserCommand('016')).toBe('DATA DELETE USERINFO PIN=016');
+  });
+
+  it('GB18030 encoding round-trips Chinese and the accents GB2312 knows; the rest becomes ?', () => {
+    const gb = new TextDecoder('gb18030');
+    expect(encodeGb18030('李娜').toString('hex')).toBe('c0eec4c8');
+    expect(gb.decode(encodeGb18030('PIN=1\tName=张伟 José Lü'))).toBe('PIN=1\tName=张伟 José Lü');
+    expect(gb.decode(encodeGb18030('😀'))).toBe('?');
   });
 
   it('named commands map to iClock lines; anything else is sent as written', () => {

@@ -61,6 +61,22 @@ describe('ERP to clocks', () => {
   });
 });
 
+describe('a Chinese-language clock', () => {
+  it('gets names in GB2312, the encoding it sends them in', async () => {
+    const gbClock = new TalkingClock(t, 'SYNCGB00001');
+    await gbClock.handshake('83');
+    await api(t, 'POST', '/zkteco/api/devices/SYNCGB00001/approve');
+    await gbClock.poll();
+    await api(t, 'POST', '/zkteco/api/employees', { body: { pin: '88', name: '李娜 José' } });
+    const raw = await gbClock.pollRaw();
+    expect(raw.includes(Buffer.from('Name=', 'latin1'))).toBe(true);
+    expect(raw.includes(Buffer.from('c0eec4c820', 'hex'))).toBe(true);
+    expect(new TextDecoder('gb18030').decode(raw)).toMatch(/^C:\d+:DATA UPDATE USERINFO PIN=88\tName=李娜 José\tPri=0\t/);
+    expect(await commandsOf(front)).toEqual([userLine('88', '李娜 José')]);
+    await back.poll();
+  });
+});
+
 describe('clocks to ERP', () => {
   it('names enrolled on a clock (UTF-8 and GB2312) reach the ERP and the other clocks, not the clock they came from', async () => {
     const utf8 = Buffer.from('USER PIN=40\tName=Zoë Ångström\tPri=0\tPasswd=99\tCard=\tGrp=1\tTZ=0000000000000000\tVerify=0\n', 'utf8');

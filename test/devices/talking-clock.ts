@@ -40,8 +40,9 @@ export class TalkingClock {
     return { status: res.status, text: bytes.toString('utf8'), bytes };
   }
 
-  async handshake(): Promise<string> {
-    return (await this.send('GET', `/iclock/cdata?SN=${this.sn}&options=all&pushver=2.4.1&language=69`)).text;
+  /** language 83: a Chinese-language clock, which reads and writes names in GB2312. */
+  async handshake(language = '69'): Promise<string> {
+    return (await this.send('GET', `/iclock/cdata?SN=${this.sn}&options=all&pushver=2.4.1&language=${language}`)).text;
   }
 
   /** One heartbeat; returns the commands handed out. */
