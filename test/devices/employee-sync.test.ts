@@ -61,6 +61,18 @@ describe('ERP to clocks', () => {
   });
 });
 
+describe('a clock first seen through a relay', () => {
+  it('is approved by the relay token and sent the current employee list at once', async () => {
+    const relayed = new TalkingClock(t, 'SYNCRELAY01', true);
+    await relayed.handshake();
+    // The list is queued by the approval event, alongside the handshake reply: allow it a few polls.
+    let lines: string[] = [];
+    for (let i = 0; i < 20 && lines.length === 0; i++) lines = await commandsOf(relayed);
+    expect(lines).toContain(userLine('1', 'José Müller', '123456789'));
+    expect(lines.every((line) => line.startsWith('DATA UPDATE USERINFO PIN='))).toBe(true);
+  });
+});
+
 describe('a Chinese-language clock', () => {
   it('gets names in GB2312, the encoding it sends them in', async () => {
     const gbClock = new TalkingClock(t, 'SYNCGB00001');
