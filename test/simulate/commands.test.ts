@@ -1,4 +1,7 @@
 // The simulated clock's own rules, without a server: generated data and command answers.
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { answerCommand } from '../../simulate/commands.ts';
 import { ClockMemory } from '../../simulate/memory.ts';
@@ -72,5 +75,24 @@ describe('command answers', () => {
     expect(answerCommand(memory, who, { id: '3', command: 'DATA DEL USERINFO PIN=1' }).returnCode).toBe(-1002);
     expect(answerCommand(memory, who, { id: '4', command: 'VERIFY SUM ATTLOG StartTime=2025-12-07 00:00:00\tEndTime=2025-12-07 23:59:59' }).result)
       .toBe('ID=4&Return=0&CMD=VERIFY SUM&AttlogSum=6');
+  });
+});
+
+describe('the clock’s memory file', () => {
+  it('keeps users, log and what was acknowledged across runs', async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'sim-memory-'));
+    try {
+      const file = path.join(dir, 'clock.json');
+      const first = new ClockMemory(file);
+      first.enroll(makeUsers(2));
+      first.record(makePunches({ pins: ['1', '2'], count: 4, timeZone: 'UTC', end: '2025-12-07 12:00:00' }));
+      first.markAcknowledged(3);
+      const again = new ClockMemory(file);
+      expect([...again.users.values()].map((u) => u.name)).toEqual(['José Müller', 'Zoë Çelik']);
+      expect(again.log).toHaveLength(4);
+      expect(again.unsent()).toEqual([first.log[3]]);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });
