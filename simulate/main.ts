@@ -27,10 +27,12 @@ async function run(args: SimulateArgs): Promise<void> {
     : [];
   const backlog = memory.unsent().length;
   const report = await clock.uploadPunches(punches);
-  parts.push(sent(backlog ? `punches (${backlog} from an earlier run)` : 'punches', report));
+  if (report.uploads > 0) parts.push(sent(backlog ? `punches (${backlog} from an earlier run)` : 'punches', report));
   console.log(`${args.sn} → ${args.url}: ${parts.join(', ')}`);
   // A receiver acknowledges a pending clock too (so it stops resending) but counts nothing until approval.
-  if (!args.token) console.log(`Punches not listed? Approve the clock: DEVICE_SERIALS=${args.sn} on the receiver, or POST /zkteco/api/devices/${args.sn}/approve.`);
+  if (report.uploads > 0 && !args.token) {
+    console.log(`(not listed? a receiver counts a clock's punches once it is approved: DEVICE_SERIALS=${args.sn}, or POST /zkteco/api/devices/${args.sn}/approve)`);
+  }
 
   if (args.pollSeconds > 0) {
     console.log(`polling getrequest for ${args.pollSeconds} s (every ${options.Delay ?? 10} s); Ctrl-C to stop`);
