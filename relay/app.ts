@@ -22,9 +22,13 @@ export interface RelayAppDeps {
   clock: Clock;
 }
 
-/** Plain text with a Content-Length (never chunked); Node adds the Date header the clock sets its time from. */
+/**
+ * Plain text with a Content-Length (never chunked); Node adds the Date header the clock sets its time from.
+ * Text is byte-per-char (latin1): the receiver's live answers pass through byte for byte (upstream.ts),
+ * and everything the relay writes itself is ASCII.
+ */
 function sendText(res: Response, status: number, text: string): void {
-  const body = Buffer.from(text, 'utf8');
+  const body = Buffer.from(text, 'latin1');
   res.status(status).set({ 'Content-Type': 'text/plain; charset=utf-8', 'Content-Length': String(body.length) });
   res.end(body);
 }

@@ -100,7 +100,8 @@ export function createUpstreamClient(baseUrl: string, token: string): UpstreamCl
         res.on('aborted', () => fail(new UpstreamUnreachable('answer cut off')));
         res.on('end', () => {
           clearTimeout(timer);
-          resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') });
+          // latin1 keeps every byte: a reply in GB2312 (Chinese-language clocks) reaches the clock unchanged.
+          resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('latin1') });
         });
       });
       req.end(request.body);

@@ -111,3 +111,19 @@ describe('the simulated clock end to end', () => {
     expect(await closed(sn, reboot)).toMatchObject({ status: 'done' });
   });
 });
+
+describe('a Chinese-language clock behind the relay', () => {
+  it('receives its commands in GB2312 byte for byte', async () => {
+    const sn = 'RELAYGB0001';
+    const hello = await fetch(`${relayUrl}/iclock/cdata?SN=${sn}&options=all&pushver=2.4.1&language=83`);
+    expect(await hello.text()).toMatch(/^GET OPTION FROM: RELAYGB0001/);
+    await fetch(`${relayUrl}/iclock/getrequest?SN=${sn}`); // the employee list queued on approval goes out first
+    await api(t, 'POST', '/zkteco/api/employees', { body: { pin: '77', name: '李娜' } });
+    let raw = Buffer.alloc(0);
+    for (let i = 0; i < 20 && !raw.includes(Buffer.from('PIN=77')); i++) {
+      raw = Buffer.from(await (await fetch(`${relayUrl}/iclock/getrequest?SN=${sn}`)).arrayBuffer());
+    }
+    expect(raw.includes(Buffer.from('Name=\xc0\xee\xc4\xc8\t', 'latin1'))).toBe(true);
+    expect(new TextDecoder('gb18030').decode(raw)).toMatch(/C:\d+:DATA UPDATE USERINFO PIN=77\tName=李娜\t/);
+  });
+});
