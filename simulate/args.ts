@@ -1,4 +1,6 @@
 // Command-line flags of `npm run simulate`, parsed and checked once.
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { isValidZone } from '../server/protocol/time.ts';
 
@@ -11,6 +13,8 @@ export interface SimulateArgs {
   timeZone: string;
   pollSeconds: number;
   token: string | undefined;
+  /** Where the token came from when --token was not given (the local receiver's DATA_DIR/api-token). */
+  tokenFile: string | undefined;
   names: boolean;
   stateFile: string | undefined;
   retryDelaySeconds: number;
@@ -28,7 +32,9 @@ export const USAGE = `npm run simulate -- [flags]   a ZKTeco clock speaking iClo
   --batch N          lines per upload (default 128, as real clocks send)
   --tz ZONE          the clock's IANA zone for its local times (default: this machine's)
   --poll SECONDS     then poll getrequest that long and answer commands (default 0)
-  --token TOKEN      send a Bearer token, as a relay does (default none)
+  --token TOKEN      send a Bearer token, as a relay does; a valid one approves the clock's serial
+                     (default: the local receiver's DATA_DIR/api-token when --url is on this machine)
+  --no-token         send no token, as a clock talking straight to a receiver does
   --skip-names       do not upload the users
   --state FILE       keep the clock's users and log in a JSON file between runs
   --spacing SECONDS  time between generated punches (default 60)
@@ -42,7 +48,15 @@ function count(name: string, text: string, min = 0): number {
   return n;
 }
 
-export function readSimulateArgs(argv: string[]): SimulateArgs {
+/** A receiver started here with `npm start` keeps its token in DATA_DIR/api-token (default ./data). */
+function localReceiverTokenFile(url: string, env: NodeJS.ProcessEnv): string | undefined {
+  const host = new URL(url).hostname;
+  if (!['127.0.0.1', 'localhost', '[::1]', '::1'].includes(host)) return undefined;
+  const file = path.resolve(env.DATA_DIR || 'data', 'api-token');
+  return existsSync(file) ? file : undefined;
+}
+
+export function readSimulateArgs(argv: string[], env: NodeJS.ProcessEnv = {}): SimulateArgs {
   const { values } = parseArgs({
     args: argv,
     strict: true,
@@ -55,6 +69,7 @@ export function readSimulateArgs(argv: string[]): SimulateArgs {
       tz: { type: 'string', default: Intl.DateTimeFormat().resolvedOptions().timeZone },
       poll: { type: 'string', default: '0' },
       token: { type: 'string' },
+      'no-token': { type: 'boolean', default: false },
       names: { type: 'boolean', default: true },
       'skip-names': { type: 'boolean', default: false },
       state: { type: 'string' },
@@ -67,6 +82,7 @@ export function readSimulateArgs(argv: string[]): SimulateArgs {
   if (!/^https?:\/\/[^/]+/i.test(values.url)) throw new Error(`--url must be an http:// URL (got "${values.url}")`);
   if (!/^[A-Za-z0-9_-]{1,32}$/.test(values.sn)) throw new Error(`--sn must be letters and digits (got "${values.sn}")`);
   if (!isValidZone(values.tz)) throw new Error(`--tz must be an IANA zone such as Europe/Paris (got "${values.tz}")`);
+  const tokenFile = values.token || values['no-token'] ? undefined : localReceiverTokenFile(values.url, env);
   return {
     url: values.url,
     sn: values.sn,
@@ -75,7 +91,8 @@ export function readSimulateArgs(argv: string[]): SimulateArgs {
     batch: count('batch', values.batch, 1),
     timeZone: values.tz,
     pollSeconds: count('poll', values.poll),
-    token: values.token,
+    token: values['no-token'] ? undefined : (values.token ?? (tokenFile ? readFileSync(tokenFile, 'utf8').trim() : undefined)),
+    tokenFile,
     names: values.names && !values['skip-names'],
     stateFile: values.state,
     retryDelaySeconds: count('retry-delay', values['retry-delay']),

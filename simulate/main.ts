@@ -30,6 +30,7 @@ async function run(args: SimulateArgs): Promise<void> {
   if (report.uploads > 0) parts.push(sent(backlog ? `punches (${backlog} from an earlier run)` : 'punches', report));
   console.log(`${args.sn} → ${args.url}: ${parts.join(', ')}`);
   // A receiver acknowledges a pending clock too (so it stops resending) but counts nothing until approval.
+  if (args.tokenFile) console.log(`(sent with the receiver's token from ${args.tokenFile}, as a relay does: that approves ${args.sn}; --no-token acts as a bare clock)`);
   if (report.uploads > 0 && !args.token) {
     console.log(`(not listed? a receiver counts a clock's punches once it is approved: DEVICE_SERIALS=${args.sn}, or POST /zkteco/api/devices/${args.sn}/approve)`);
   }
@@ -48,7 +49,7 @@ async function run(args: SimulateArgs): Promise<void> {
 
 let args: SimulateArgs;
 try {
-  args = readSimulateArgs(process.argv.slice(2));
+  args = readSimulateArgs(process.argv.slice(2), process.env);
 } catch (err) {
   console.error(`simulate: ${(err as Error).message}\n\n${USAGE}`);
   process.exit(2);
