@@ -32,8 +32,11 @@ export class DeviceRegistry {
     return device.timezone ?? this.config.deviceTimezone;
   }
 
-  /** Records contact from a device (creating it on first sight); `promoted` when this contact approved it. */
-  async touch(contact: Contact): Promise<{ device: Device; promoted: boolean }> {
+  /**
+   * Records contact from a device (creating it on first sight); `promoted` when this contact approved it,
+   * `previousContact` the contact before this one (outage detection).
+   */
+  async touch(contact: Contact): Promise<{ device: Device; promoted: boolean; previousContact: Date | null }> {
     const configured = this.config.deviceSerials.includes(contact.sn);
     const facts = Object.fromEntries(Object.entries(contact.facts ?? {}).filter(([, v]) => v)) as Contact['facts'];
     const seen = {
@@ -42,7 +45,7 @@ export class DeviceRegistry {
       ...(contact.handshake ? { lastHandshakeAt: contact.at } : {}),
       ...facts,
     };
-    const before = await this.db.device.findUnique({ where: { sn: contact.sn }, select: { state: true } });
+    const before = await this.db.device.findUnique({ where: { sn: contact.sn }, select: { state: true, lastSeenAt: true } });
     const promote = (contact.trusted || configured) && before?.state === 'pending';
     const device = await this.db.device.upsert({
       where: { sn: contact.sn },
@@ -50,13 +53,7 @@ export class DeviceRegistry {
       update: { ...seen, ...(promote ? { state: 'approved' } : {}) },
     });
     if (!before || device.state !== before.state) this.bus.emit('device', deviceEvent(device));
-    return { device, promoted: promote };
-  }
-
-  /** When the device was last heard from, before this request (null for a device never seen). */
-  async lastContactAt(sn: string): Promise<Date | null> {
-    const device = await this.db.device.findUnique({ where: { sn }, select: { lastSeenAt: true } });
-    return device?.lastSeenAt ?? null;
+    return { device, promoted: promote, previousContact: before?.lastSeenAt ?? null };
   }
 
   /** Merges the last cursor per table into the device's stamps (after a successful upload). */

@@ -86,8 +86,7 @@ async function handle(deps: IclockDeps, verb: string, req: Request, res: Respons
   }
 
   const handshake = isHandshake(verb, req.method, query);
-  const previousContact = await registry.lastContactAt(sn);
-  const { device, promoted } = await registry.touch({
+  const { device, promoted, previousContact } = await registry.touch({
     sn,
     at: now,
     trusted,
