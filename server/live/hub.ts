@@ -2,6 +2,7 @@
 // ingest announces committed data). On real Postgres the adapter relays broadcasts between receivers.
 import type http from 'node:http';
 import { createAdapter } from '@socket.io/postgres-adapter';
+import type pg from 'pg';
 import type { Logger } from 'pino';
 import { Server, type Socket } from 'socket.io';
 import { SESSION_COOKIE, type Authenticator } from '../auth/principal.ts';
@@ -69,6 +70,26 @@ function parseCursor(value: unknown): CatchUpCursor {
   };
 }
 
+/**
+ * The adapter keeps one LISTEN client checked out and watches only its 'end': without an 'error' listener
+ * a Postgres restart would crash the receiver. The adapter reconnects on 'end', which follows the error,
+ * and forgets the dead client without releasing it.
+ */
+function listenerSafePool(pool: pg.Pool, log: Logger): pg.Pool {
+  const connect = async () => {
+    const client = await pool.connect();
+    client.on('error', (err) => {
+      log.warn({ err: err.message }, 'live adapter lost its Postgres connection; reconnecting');
+      // Hand the dead client back so the pool drops it (else pool.end() waits for it forever).
+      client.release(err);
+    });
+    return client;
+  };
+  // The adapter calls only connect() and query() on its pool.
+  const query = (...args: Parameters<pg.Pool['query']>) => (pool.query as (...a: unknown[]) => unknown)(...args);
+  return { connect, query } as unknown as pg.Pool;
+}
+
 export async function attachLive(deps: LiveDeps): Promise<LiveHub> {
   const { database, bus, auth, clock, zone, log } = deps;
   const db = database.prisma;
@@ -79,7 +100,7 @@ export async function attachLive(deps: LiveDeps): Promise<LiveHub> {
       // Two receivers creating it at once: one wins, the other's error is harmless.
       if (err.code !== '23505' && err.code !== '42P07') throw err;
     });
-    io.adapter(createAdapter(database.pool, { errorHandler: (err) => log.warn({ err }, 'live adapter error') }));
+    io.adapter(createAdapter(listenerSafePool(database.pool, log), { errorHandler: (err) => log.warn({ err }, 'live adapter error') }));
   }
 
   io.use((socket, next) => {
