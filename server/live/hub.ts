@@ -41,9 +41,6 @@ const PUNCHES_PER_MESSAGE = 16;
 
 // Larger payloads go through this table (the adapter's documented schema); kept outside Prisma's
 // migrations because it belongs to the adapter and holds only seconds-old messages.
-const ATTACHMENTS_TABLE = `CREATE TABLE IF NOT EXISTS socket_io_attachments (
-  id bigserial UNIQUE, created_at timestamptz DEFAULT NOW(), payload bytea)`;
-
 function sessionCookieOf(header: string | undefined): string | undefined {
   for (const part of (header ?? '').split(';')) {
     const eq = part.indexOf('=');
@@ -96,10 +93,7 @@ export async function attachLive(deps: LiveDeps): Promise<LiveHub> {
   const io: LiveServer = new Server(deps.server, { serveClient: true, connectionStateRecovery: undefined });
 
   if (database.pool) {
-    await database.pool.query(ATTACHMENTS_TABLE).catch((err: { code?: string }) => {
-      // Two receivers creating it at once: one wins, the other's error is harmless.
-      if (err.code !== '23505' && err.code !== '42P07') throw err;
-    });
+    // Its socket_io_attachments table comes with the migrations (prisma/migrations).
     io.adapter(createAdapter(listenerSafePool(database.pool, log), { errorHandler: (err) => log.warn({ err }, 'live adapter error') }));
   }
 
