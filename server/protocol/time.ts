@@ -24,19 +24,23 @@ const offsetAt = (zone: string, ms: number) => DateTime.fromMillis(ms, { zone })
  * (its first occurrence); a time skipped in spring moves forward by the gap (protocol.md §8.3).
  */
 export function localToInstant(localTime: string, zone: string): Date {
-  const key = `${zone}|${localTime.slice(0, 16)}`;
-  const seconds = Number(localTime.slice(17, 19));
-  let minuteStart = instantCache.get(key);
-  if (minuteStart === undefined) {
-    minuteStart = computeInstant(`${localTime.slice(0, 16)}:00`, zone).getTime();
-    if (instantCache.size >= 50_000) instantCache.clear();
-    instantCache.set(key, minuteStart);
+  const hourKey = `${zone}|${localTime.slice(0, 13)}`;
+  const secondsIntoHour = Number(localTime.slice(14, 16)) * 60 + Number(localTime.slice(17, 19));
+  let hourStart = hourCache.get(hourKey);
+  if (hourStart === undefined) {
+    const start = computeInstant(`${localTime.slice(0, 13)}:00:00`, zone).getTime();
+    const end = computeInstant(`${localTime.slice(0, 13)}:59:59`, zone).getTime();
+    // No offset change inside the hour (nearly always): one entry serves its 3,600 seconds.
+    hourStart = end - start === 3_599_000 ? start : null;
+    if (hourCache.size >= 20_000) hourCache.clear();
+    hourCache.set(hourKey, hourStart);
   }
-  return new Date(minuteStart + seconds * 1000);
+  if (hourStart !== null) return new Date(hourStart + secondsIntoHour * 1000);
+  return computeInstant(localTime, zone);
 }
 
-/** Offsets only change on whole minutes: ingest converts thousands of punches of the same few minutes. */
-const instantCache = new Map<string, number>();
+/** Start instant per (zone, local hour); null for an hour a DST change cuts, converted second by second. */
+const hourCache = new Map<string, number | null>();
 
 function computeInstant(localTime: string, zone: string): Date {
   const [date, time] = localTime.split(' ') as [string, string];

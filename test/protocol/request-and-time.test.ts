@@ -53,3 +53,17 @@ describe('replies', () => {
     expect(commandLines([])).toBe('OK');
   });
 });
+
+describe('hours cut by a DST change (converted second by second, not from the per-hour cache)', () => {
+  it.each([
+    ['2025-10-26 02:00:00', 'Europe/Paris', '2025-10-26T00:00:00.000Z'],
+    ['2025-10-26 02:59:59', 'Europe/Paris', '2025-10-26T00:59:59.000Z'],
+    ['2025-03-30 02:59:59', 'Europe/Paris', '2025-03-30T01:59:59.000Z'],
+    ['2025-04-06 01:29:59', 'Australia/Lord_Howe', '2025-04-05T14:29:59.000Z'], // before the repeated half hour
+    ['2025-04-06 01:45:00', 'Australia/Lord_Howe', '2025-04-05T14:45:00.000Z'], // repeated: earlier offset (+11)
+    ['2025-10-05 01:59:59', 'Australia/Lord_Howe', '2025-10-04T15:29:59.000Z'], // +10:30 still
+    ['2025-10-05 02:15:00', 'Australia/Lord_Howe', '2025-10-04T15:45:00.000Z'], // skipped: moved forward
+    ['2025-10-05 02:30:00', 'Australia/Lord_Howe', '2025-10-04T15:30:00.000Z'], // +11 from here
+    ['2025-10-05 02:59:59', 'Australia/Lord_Howe', '2025-10-04T15:59:59.000Z'],
+  ])('%s in %s is %s', (local, zone, iso) => expect(localToInstant(local, zone).toISOString()).toBe(iso));
+});
