@@ -75,11 +75,19 @@ function parseCursor(value: unknown): CatchUpCursor {
 function listenerSafePool(pool: pg.Pool, log: Logger): pg.Pool {
   const connect = async () => {
     const client = await pool.connect();
-    client.on('error', (err) => {
+    const release = client.release.bind(client);
+    const onError = (err: Error) => {
       log.warn({ err: err.message }, 'live adapter lost its Postgres connection; reconnecting');
       // Hand the dead client back so the pool drops it (else pool.end() waits for it forever).
       client.release(err);
-    });
+    };
+    // Our listener lives only while the adapter holds the client; released once, idle errors are the pool's.
+    client.release = (err?: Error | boolean) => {
+      client.off('error', onError);
+      client.release = release;
+      release(err);
+    };
+    client.on('error', onError);
     return client;
   };
   // The adapter calls only connect() and query() on its pool.
