@@ -50,7 +50,12 @@ export class Ingest {
       result = { outcome: 'failed', linesTotal: 0, linesTaken: 0, errors: [{ reason: String(err) }] };
     }
     await this.recordOutcome(upload, result);
-    if (result.stamp && result.outcome !== 'failed') await this.deps.registry.recordStamps(device.sn, Object.fromEntries([result.stamp]));
+    if (result.stamp && result.outcome !== 'failed') {
+      // A lost cursor only costs a resend the dedup absorbs; the upload itself is stored.
+      await this.deps.registry
+        .recordStamps(device.sn, Object.fromEntries([result.stamp]))
+        .catch((err: unknown) => this.deps.log.error({ err, sn: device.sn }, 'upload stored but its stamp was not recorded'));
+    }
     if (result.errors.length > 0 && result.outcome !== 'failed') {
       this.deps.log.warn({ sn: upload.sn, uploadId: String(upload.id), rejected: result.errors.length }, 'upload has lines that did not parse');
     }
