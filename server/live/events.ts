@@ -29,6 +29,8 @@ export interface LiveDevice {
   /** Last contact, ISO 8601; the page recomputes "online" from it as time passes. */
   lastSeen: string | null;
   online: boolean;
+  /** How far the clock's own time is off (+ ahead), from real-time punches; null until measured. */
+  driftSeconds: number | null;
 }
 
 export interface LiveSnapshot {

@@ -45,6 +45,7 @@ export function liveDevice(device: Device, now: Date): LiveDevice {
     state: device.state,
     lastSeen: lastSeen?.toISOString() ?? null,
     online: lastSeen ? now.getTime() - lastSeen.getTime() < ONLINE_WINDOW_MS : false,
+    driftSeconds: device.driftSeconds,
   };
 }
 

@@ -164,6 +164,14 @@ describe('catch-up after a reconnect', () => {
     const devices = await socket.emitWithAck('devices');
     expect(devices.find((d) => d.sn === 'LIVE0001')).toMatchObject({ state: 'approved', online: true });
   });
+
+  it("shows how far a clock's time is off once it is measured", async () => {
+    await r.database.prisma.device.update({ where: { sn: 'LIVE0001' }, data: { driftSeconds: -180 } });
+    const socket = track(await connectLive(r.url, { cookie: await signIn(r.url) }));
+    const devices = await socket.emitWithAck('devices');
+    expect(devices.find((d) => d.sn === 'LIVE0001')).toMatchObject({ driftSeconds: -180 });
+    await r.database.prisma.device.update({ where: { sn: 'LIVE0001' }, data: { driftSeconds: null } });
+  });
 });
 
 describe('stopping the receiver', () => {
