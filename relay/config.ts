@@ -1,6 +1,7 @@
 // Relay settings: read once from the environment, validated, frozen. Nothing else in relay/ reads process.env.
 import path from 'node:path';
 import { z } from 'zod';
+import { ConfigError, parseSettings } from '../server/settings.ts';
 
 const schema = z.object({
   RELAY_UPSTREAM: z
@@ -46,16 +47,11 @@ export const DEFAULT_FORWARDING: Readonly<ForwardingSettings> = Object.freeze({
   backoffMaxMs: 60_000,
 });
 
-export class ConfigError extends Error {}
+export { ConfigError };
 
 /** Reads the relay's settings; throws one ConfigError line naming the first wrong setting. */
 export function readRelayConfig(env: NodeJS.ProcessEnv): Readonly<RelayConfig> {
-  const parsed = schema.safeParse(env);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    throw new ConfigError(`Invalid setting ${issue.path.join('.') || '(environment)'}: ${issue.message}`);
-  }
-  const e = parsed.data;
+  const e = parseSettings(schema, env);
   return Object.freeze({
     host: e.RELAY_HOST,
     port: e.RELAY_PORT,

@@ -2,6 +2,7 @@
 import path from 'node:path';
 import { z } from 'zod';
 import { isValidZone } from './protocol/time.ts';
+import { ConfigError, parseSettings } from './settings.ts';
 
 const list = z
   .string()
@@ -47,16 +48,11 @@ export interface Config {
   logLevel: string;
 }
 
-export class ConfigError extends Error {}
+export { ConfigError };
 
 /** Reads the receiver's settings; throws one ConfigError line naming the first wrong setting. */
 export function readConfig(env: NodeJS.ProcessEnv): Readonly<Config> {
-  const parsed = schema.safeParse(env);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    throw new ConfigError(`Invalid setting ${issue.path.join('.') || '(environment)'}: ${issue.message}`);
-  }
-  const e = parsed.data;
+  const e = parseSettings(schema, env);
   return Object.freeze({
     port: e.PORT,
     host: e.HOST,
