@@ -1,9 +1,15 @@
 // Loads the protocol fixtures from ../shared/fixtures (format: shared/protocol.md §13).
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-export const FIXTURES_DIR = path.resolve(fileURLToPath(new URL('.', import.meta.url)), '../../../shared/fixtures');
+const here = fileURLToPath(new URL('.', import.meta.url));
+/**
+ * The team's fixtures in ../shared/fixtures beside the repository (CI lays them there); a clone on its own
+ * uses the copy in test/fixtures/protocol, refreshed from shared/ when it changes.
+ */
+const SHARED_FIXTURES = path.resolve(here, '../../../shared/fixtures');
+export const FIXTURES_DIR = existsSync(SHARED_FIXTURES) ? SHARED_FIXTURES : path.resolve(here, '../fixtures/protocol');
 
 export interface FixturePunch {
   pin: string;
