@@ -1,8 +1,6 @@
 // Names in commands travel in the clock's own encoding (protocol.md §5.2, §6.3): GB2312 on
 // Chinese-language clocks (handshake `language=83`), UTF-8 on all others. Node decodes GB18030 but
 // cannot encode it, so the two-byte table is built once by decoding every two-byte sequence.
-import type { Response } from 'express';
-import type { Clock } from '../clock.ts';
 
 const SIMPLIFIED_CHINESE = '83';
 
@@ -37,14 +35,4 @@ export function encodeGb18030(text: string): Buffer {
 
 export function deviceEncoding(language: string | null | undefined): 'gb18030' | 'utf-8' {
   return language?.trim() === SIMPLIFIED_CHINESE ? 'gb18030' : 'utf-8';
-}
-
-/** A reply to a GB2312 clock, with the headers every device reply carries (see iclock/reply.ts). */
-export function sendGb18030Text(res: Response, clock: Clock, text: string): void {
-  const body = encodeGb18030(text);
-  res.status(200);
-  res.setHeader('Date', clock.now().toUTCString());
-  res.setHeader('Content-Type', 'text/plain; charset=gb18030');
-  res.setHeader('Content-Length', body.length);
-  res.end(body);
 }

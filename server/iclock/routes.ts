@@ -8,7 +8,7 @@ import type { Clock } from '../clock.ts';
 import type { Config } from '../config.ts';
 import type { Db } from '../db/open.ts';
 import type { CommandQueue } from '../devices/commands.ts';
-import { deviceEncoding, sendGb18030Text } from '../devices/device-encoding.ts';
+import { deviceEncoding } from '../devices/device-encoding.ts';
 import type { Recovery } from '../devices/recovery.ts';
 import type { DeviceRegistry } from '../devices/registry.ts';
 import { checkAfterOffsetChange } from '../devices/zone-offset-watch.ts';
@@ -125,8 +125,7 @@ async function handle(deps: IclockDeps, verb: string, req: Request, res: Respons
     await checkAfterOffsetChange({ commands: deps.commands, log }, device, registry.zoneOf(device), now);
     const commands = device.state === 'approved' ? await deps.commands.take(sn, now) : [];
     // Names in USERINFO commands must reach a Chinese-language clock in its own GB2312.
-    if (deviceEncoding(device.language) === 'gb18030') sendGb18030Text(res, clock, commandLines(commands));
-    else sendDeviceText(res, clock, commandLines(commands));
+    sendDeviceText(res, clock, commandLines(commands), 200, deviceEncoding(device.language));
     return;
   }
   if (!hasBody) {
