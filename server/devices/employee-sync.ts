@@ -1,13 +1,14 @@
 // Sends employee changes to the clocks: every approved clock gets each change, and a clock approved
 // later gets the whole current list.
 import type { Logger } from 'pino';
+import { API_DEVICE_SN } from '../api/api-devices.ts';
 import type { Db } from '../db/open.ts';
 import type { IngestBus } from '../ingest/events.ts';
 import type { CommandQueue } from './commands.ts';
 import { deleteUserCommand, updateUserCommand, userCommandPrefixes, type EmployeeRecord } from './employee-commands.ts';
 
 /** The pseudo-device that owns punches posted through the attendance API: not a clock. */
-const NOT_A_CLOCK = 'API';
+const NOT_A_CLOCK = API_DEVICE_SN;
 
 export class EmployeeSync {
   /** One sync per device at a time, so an approval seen twice queues the list once. */
