@@ -3,7 +3,7 @@
 import express, { type NextFunction, type Request, type Response } from 'express';
 import type { Logger } from 'pino';
 import { iclockVerb, isHandshake, rawQueryOf, readDeviceQuery, uploadReply, uploadTable } from '../server/protocol/index.ts';
-import type { Clock } from './clock.ts';
+import type { Clock } from '../server/clock.ts';
 import type { DeviceMemories } from './devices.ts';
 import type { Forwarder } from './forwarder.ts';
 import { LIVE_REPLY_SHAPES, type AskLive } from './live.ts';

@@ -4,7 +4,7 @@
 import type { Logger } from 'pino';
 import { countRecordLines, parseUploadAck } from '../server/protocol/index.ts';
 import type { ForwardingSettings } from './config.ts';
-import type { Clock } from './clock.ts';
+import type { Clock } from '../server/clock.ts';
 import type { QueueItem, RelayQueue } from './queue.ts';
 import type { UpstreamHealth } from './status.ts';
 import { originHeaders, uploadOutcome, UpstreamUnreachable, type Outcome, type UpstreamClient } from './upstream.ts';

@@ -1,7 +1,7 @@
 // Requests that need the receiver's say now (handshake, getrequest, other bodiless GETs): asked live with a
 // short time limit; null means "answer the clock locally".
 import type { Logger } from 'pino';
-import type { Clock } from './clock.ts';
+import type { Clock } from '../server/clock.ts';
 import type { UpstreamHealth } from './status.ts';
 import { originHeaders, type UpstreamClient } from './upstream.ts';
 

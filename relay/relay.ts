@@ -4,7 +4,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 import { buildRelayApp } from './app.ts';
-import { systemClock, type Clock } from './clock.ts';
+import { systemClock, type Clock } from '../server/clock.ts';
 import type { RelayConfig } from './config.ts';
 import { DeviceMemories } from './devices.ts';
 import { Forwarder } from './forwarder.ts';
