@@ -1,24 +1,16 @@
 // The shop's own Python relay (../shared/seed/serveur_zkteco.py), unchanged, is a real client of the
 // receiver: its JSON punches are stored, and the clock later sending the same punches stores nothing new.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freePort, sleep } from '../relay/harness.ts';
 import { startTestReceiver, TEST_TOKEN, type TestReceiver } from '../support/receiver.ts';
 
 const SEED = path.resolve(fileURLToPath(new URL('.', import.meta.url)), '../../../shared/seed/serveur_zkteco.py');
 const python = spawnSync('python3', ['-c', 'import flask, requests'], { stdio: 'ignore' }).status === 0;
 const SN = 'SEED0001';
-
-async function freePort(): Promise<number> {
-  const server = net.createServer().listen(0, '127.0.0.1');
-  await new Promise((resolve) => server.once('listening', resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 describe.skipIf(!python)('the seed relay script (python3 with flask and requests)', () => {
   let t: TestReceiver;
@@ -34,7 +26,7 @@ describe.skipIf(!python)('the seed relay script (python3 with flask and requests
     });
     seedUrl = `http://127.0.0.1:${port}`;
     for (let i = 0; i < 200 && (await fetch(`${seedUrl}/iclock/getrequest`).then((r) => r.status, () => 0)) !== 200; i++) {
-      await new Promise((resolve) => setTimeout(resolve, 100));
+      await sleep(100);
     }
   });
   afterAll(async () => {
