@@ -3,6 +3,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { isValidZone } from './protocol/time.ts';
 import { ConfigError, parseSettings } from './settings.ts';
+import type { PairingRules } from './timesheets/rules.ts';
 
 const list = z
   .string()
@@ -28,6 +29,9 @@ const schema = z
     DEVICE_SERIALS: list,
     ADMIN_USER: z.string().optional(),
     ADMIN_PASSWORD: z.string().optional(),
+    TIMESHEET_PAIRING: z.enum(['sequence', 'key']).default('sequence'),
+    TIMESHEET_DOUBLE_TAP_SECONDS: z.coerce.number().int().min(0, 'must be 0 or more seconds').max(3600, 'must be at most 3600 seconds').default(60),
+    TIMESHEET_MAX_SESSION_HOURS: z.coerce.number().positive('must be more than 0 hours').max(48, 'must be at most 48 hours').default(14),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   })
   .refine((env) => Boolean(env.ADMIN_USER) === Boolean(env.ADMIN_PASSWORD), {
@@ -46,6 +50,8 @@ export interface Config {
   deviceSerials: readonly string[];
   admin: { user: string; password: string } | undefined;
   logLevel: string;
+  /** How punches pair into worked time (CONTRACT "Timesheets"). */
+  timesheets: PairingRules;
 }
 
 export { ConfigError };
@@ -64,5 +70,10 @@ export function readConfig(env: NodeJS.ProcessEnv): Readonly<Config> {
     deviceSerials: Object.freeze(e.DEVICE_SERIALS),
     admin: e.ADMIN_USER && e.ADMIN_PASSWORD ? { user: e.ADMIN_USER, password: e.ADMIN_PASSWORD } : undefined,
     logLevel: e.LOG_LEVEL,
+    timesheets: Object.freeze({
+      pairing: e.TIMESHEET_PAIRING,
+      doubleTapSeconds: e.TIMESHEET_DOUBLE_TAP_SECONDS,
+      maxSessionHours: e.TIMESHEET_MAX_SESSION_HOURS,
+    }),
   });
 }

@@ -27,6 +27,8 @@ export interface IngestEvents {
   punches: [PunchEvent[]];
   device: [DeviceEvent];
   employees: [{ pins: string[] }];
+  /** Punches voided by a correction: they leave the live page's list and "who is in". */
+  voided: [{ ids: string[]; pins: string[] }];
 }
 
 export class IngestBus extends EventEmitter<IngestEvents> {}

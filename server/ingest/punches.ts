@@ -38,7 +38,10 @@ export function toPunchEvent(p: Punch): PunchEvent {
   };
 }
 
-export type PunchRow = Omit<Punch, 'id'>;
+/** Set only by corrections (server/corrections): an ingested punch is neither void nor manual. */
+const UNCORRECTED = { voidedAt: null, voidedBy: null, voidReason: null, addedBy: null, addReason: null } as const;
+
+export type PunchRow = Omit<Punch, 'id' | keyof typeof UNCORRECTED>;
 
 /** Rows for one device's punches; in-body duplicates collapse (first wins). */
 export function punchRows(ctx: StoreContext, punches: readonly PunchToStore[]): PunchRow[] {
@@ -84,7 +87,7 @@ export async function insertPunchRows(db: Db, bus: IngestBus, rows: readonly Pun
     RETURNING id, device_sn, pin, local_time`;
   const byKey = new Map(rows.map((r) => [`${r.deviceSn}\u0000${punchKey(r)}`, r]));
   const created: Punch[] = inserted
-    .map((r) => ({ ...byKey.get(`${r.device_sn}\u0000${punchKey({ pin: r.pin, localTime: r.local_time })}`)!, id: BigInt(r.id) }))
+    .map((r) => ({ ...byKey.get(`${r.device_sn}\u0000${punchKey({ pin: r.pin, localTime: r.local_time })}`)!, ...UNCORRECTED, id: BigInt(r.id) }))
     .sort((a, b) => (a.id < b.id ? -1 : 1));
   if (created.length > 0) bus.emit('punches', created.map(toPunchEvent));
   return created;
