@@ -3,6 +3,7 @@ import cookieParser from 'cookie-parser';
 import express from 'express';
 import type { Logger } from 'pino';
 import { attendanceRoutes } from './api/attendance.ts';
+import { auditRoutes } from './audit/routes.ts';
 import { commandRoutes } from './api/commands.ts';
 import { deviceRoutes } from './api/devices.ts';
 import { employeeImportBody, employeeRoutes } from './api/employees.ts';
@@ -14,6 +15,7 @@ import type { Config } from './config.ts';
 import type { Database } from './db/open.ts';
 import { ClockDriftMonitor } from './devices/clock-drift.ts';
 import { CommandQueue } from './devices/commands.ts';
+import { correctionRoutes } from './corrections/routes.ts';
 import { EmployeeSync } from './devices/employee-sync.ts';
 import { Recovery } from './devices/recovery.ts';
 import { DeviceRegistry } from './devices/registry.ts';
@@ -22,6 +24,7 @@ import { iclockRoutes } from './iclock/routes.ts';
 import { IngestBus } from './ingest/events.ts';
 import { Ingest } from './ingest/process.ts';
 import { liveRoutes } from './live/routes.ts';
+import { timesheetRoutes } from './timesheets/routes.ts';
 
 export interface AppDeps {
   config: Config;
@@ -84,6 +87,9 @@ export function buildApp(deps: AppDeps, services: Services): express.Express {
   app.use(deviceRoutes({ db, clock, ...services }));
   app.use(commandRoutes({ db, clock, ...services }));
   app.use(employeeRoutes({ db, clock, log, ...services }));
+  app.use(correctionRoutes({ db, clock, ...services }));
+  app.use(auditRoutes({ db, auth: services.auth, zone: config.deviceTimezone }));
+  app.use(timesheetRoutes({ db, clock, auth: services.auth, rules: config.timesheets, zoneOf: (d) => services.registry.zoneOf(d) }));
   app.use('/zkteco/api', (req, _res, next) => next(Object.assign(new Error(`No route ${req.method} ${req.originalUrl}`), { status: 404 })));
 
   app.use(errorHandler(log));

@@ -33,6 +33,8 @@ export class LiveState {
         pin: string;
         name: string | null;
     }[]): void;
+    /** Voided punches leave the list and "who is in". @param {string[]} ids @returns {boolean} whether any was shown */
+    removePunches(ids: string[]): boolean;
     /** @param {LiveDevice} device */
     upsertDevice(device: LiveDevice): void;
     /** An upload is contact: the clock was seen when its punch arrived. @param {string} sn @param {string} at */

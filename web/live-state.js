@@ -87,6 +87,13 @@ export class LiveState {
     }
   }
 
+  /** Voided punches leave the list and "who is in". @param {string[]} ids @returns {boolean} whether any was shown */
+  removePunches(ids) {
+    let removed = false;
+    for (const id of ids) removed = this.punches.delete(id) || removed;
+    return removed;
+  }
+
   /** @param {LiveDevice} device */
   upsertDevice(device) {
     this.devices.set(device.sn, device);

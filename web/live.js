@@ -183,6 +183,9 @@ async function start() {
     renderAll();
     markNew(added);
   });
+  socket.on('voided', (ids) => {
+    if (state.removePunches(ids)) renderAll();
+  });
   socket.on('device', (device) => {
     state.upsertDevice(device);
     renderDevices();

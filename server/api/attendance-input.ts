@@ -36,4 +36,6 @@ export const attendanceQuery = z.object({
   device_sn: z.string().trim().min(1).optional(),
   limit: z.coerce.number().int().min(1).max(1000).default(100),
   cursor: z.string().optional(),
+  /** Void punches are left out unless asked for. */
+  include_void: z.enum(['true', 'false'], { error: 'must be true or false' }).default('false').transform((v) => v === 'true'),
 });

@@ -38,6 +38,13 @@ export function punchJson(p: Punch) {
     verify: p.verify,
     source: p.source,
     received_at: p.receivedAt.toISOString(),
+    void: p.voidedAt !== null,
+    void_reason: p.voidReason,
+    voided_by: p.voidedBy,
+    voided_at: p.voidedAt?.toISOString() ?? null,
+    // A manual punch (source "manual") says who added it and why.
+    added_by: p.addedBy,
+    reason: p.addReason,
   };
 }
 
@@ -77,6 +84,7 @@ export function attendanceRoutes(deps: AttendanceDeps): Router {
     const where: Prisma.PunchWhereInput = {
       ...(q.user_id ? { pin: q.user_id } : {}),
       ...(q.device_sn ? { deviceSn: q.device_sn } : {}),
+      ...(q.include_void ? {} : { voidedAt: null }),
       instant: { ...(q.from ? { gte: new Date(q.from) } : {}), ...(q.to ? { lte: new Date(q.to) } : {}) },
       ...(cursor ? { OR: [{ instant: { lt: cursor.instant } }, { instant: cursor.instant, id: { lt: cursor.id } }] } : {}),
     };

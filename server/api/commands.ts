@@ -1,6 +1,7 @@
 // Admin routes for a clock's commands: queue one, read its outcome, recover punches over a time range.
 import { Router } from 'express';
 import { z } from 'zod';
+import { actorOf, recordAudit } from '../audit/audit-log.ts';
 import type { Authenticator } from '../auth/principal.ts';
 import type { Clock } from '../clock.ts';
 import type { Command, Device } from '../db/generated/client.ts';
@@ -85,6 +86,7 @@ export function commandRoutes(deps: CommandRouteDeps): Router {
     const device = await commandable(String(req.params.sn));
     const { command } = commandSchema.parse(req.body ?? {});
     const queued = await deps.commands.enqueue(device.sn, commandLineFor(command));
+    await recordAudit(deps.db, actorOf(res), { action: 'command.create', entity: 'command', entityId: String(queued.id), after: { device_sn: device.sn, command: queued.command } });
     res.status(201).json({ id: queued.id, status: queued.status, command: queued.command });
   });
 
@@ -113,6 +115,7 @@ export function commandRoutes(deps: CommandRouteDeps): Router {
     const device = await commandable(String(req.params.sn));
     const { from, to } = recoverSchema.parse(req.body ?? {});
     const command = await deps.recovery.request(device.sn, from, to);
+    await recordAudit(deps.db, actorOf(res), { action: 'command.recover', entity: 'command', entityId: String(command.id), after: { device_sn: device.sn, command: command.command, from, to } });
     res.status(202).json({ command_id: command.id, status: command.status, command: command.command });
   });
 

@@ -1,6 +1,7 @@
 // Admin routes for devices: list with state, approve (ingests what was held) or reject, name and zone.
 import { Router } from 'express';
 import { z } from 'zod';
+import { actorOf, recordAudit } from '../audit/audit-log.ts';
 import type { Authenticator } from '../auth/principal.ts';
 import type { Clock } from '../clock.ts';
 import type { Device } from '../db/generated/client.ts';
@@ -63,7 +64,9 @@ export function deviceRoutes(deps: DeviceRouteDeps): Router {
   const decide = (state: 'approved' | 'rejected') => async (req: import('express').Request, res: import('express').Response) => {
     const sn = String(req.params.sn);
     try {
+      const before = await deps.db.device.findUnique({ where: { sn } });
       const device = await deps.registry.setState(sn, state);
+      await recordAudit(deps.db, actorOf(res), { action: state === 'approved' ? 'device.approve' : 'device.reject', entity: 'device', entityId: sn, before: before && { state: before.state }, after: { state } });
       const applied = state === 'approved' ? await deps.ingest.applyHeld(device) : 0;
       // A clock approved now learns the current employees (serialised with the bus listener, which sees the same approval).
       if (state === 'approved') await deps.employees.syncAllTo(device.sn);
@@ -86,6 +89,11 @@ export function deviceRoutes(deps: DeviceRouteDeps): Router {
     const existing = await deps.db.device.findUnique({ where: { sn: String(req.params.sn) } });
     if (!existing) throw new AppError(404, 'not_found', `Unknown device ${req.params.sn}`);
     const device = await deps.db.device.update({ where: { sn: existing.sn }, data: patch });
+    const changed = (Object.keys(patch) as (keyof typeof patch)[]).filter((k) => patch[k] !== undefined && patch[k] !== existing[k]);
+    if (changed.length > 0) {
+      const pick = (d: Device) => Object.fromEntries(changed.map((k) => [k, d[k]]));
+      await recordAudit(deps.db, actorOf(res), { action: changed.includes('timezone') ? 'device.zone' : 'device.update', entity: 'device', entityId: device.sn, before: pick(existing), after: pick(device) });
+    }
     // The clock applies a new zone's offset only after it re-reads its options.
     if (patch.timezone && patch.timezone !== existing.timezone && device.state !== 'rejected') {
       await deps.commands.enqueueUnlessRecent(device.sn, 'CHECK', 0);

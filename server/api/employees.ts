@@ -1,6 +1,7 @@
 // Admin routes for employees: list, create, edit, delete, import from CSV. Each change goes to the clocks.
 import express, { Router, type RequestHandler } from 'express';
 import type { Logger } from 'pino';
+import { actorOf, recordAudit } from '../audit/audit-log.ts';
 import type { Authenticator } from '../auth/principal.ts';
 import type { Clock } from '../clock.ts';
 import type { Employee } from '../db/generated/client.ts';
@@ -31,7 +32,7 @@ export const employeeImportBody: RequestHandler = (req, res, next) =>
   req.method === 'POST' && req.path === IMPORT_PATH ? readCsv(req, res, next) : next();
 
 export function employeeJson(e: Employee) {
-  return { pin: e.pin, name: e.name, card: e.card, privilege: e.privilege, source: e.source, updated_at: e.updatedAt.toISOString() };
+  return { pin: e.pin, name: e.name, card: e.card, privilege: e.privilege, shift: e.shift ?? null, source: e.source, updated_at: e.updatedAt.toISOString() };
 }
 
 /** Domain errors of the directory, as HTTP. */
@@ -62,11 +63,13 @@ export function employeeRoutes(deps: EmployeeRouteDeps): Router {
   });
   router.post('/zkteco/api/employees', admin, guarded(async (req, res) => {
     const employee = await directory.create(newEmployeeSchema.parse(req.body ?? {}));
+    await recordAudit(deps.db, actorOf(res), { action: 'employee.create', entity: 'employee', entityId: employee.pin, after: employeeJson(employee) });
     res.status(201).json(employeeJson(employee));
   }));
   router.post(IMPORT_PATH, admin, guarded(async (req, res) => {
     const text = Buffer.isBuffer(req.body) ? decodeCsv(req.body) : '';
     const report = await directory.importCsv(text);
+    if (report.created + report.updated > 0) await recordAudit(deps.db, actorOf(res), { action: 'employee.import', entity: 'employee', entityId: '*', after: report });
     res.json(report);
   }));
   router.get('/zkteco/api/employees/:pin', admin, guarded(async (req, res) => {
@@ -74,11 +77,15 @@ export function employeeRoutes(deps: EmployeeRouteDeps): Router {
   }));
   router.patch('/zkteco/api/employees/:pin', admin, guarded(async (req, res) => {
     const patch = employeePatchSchema.parse(req.body ?? {});
-    const { employee } = await directory.update(String(req.params.pin), patch);
+    const before = await directory.get(String(req.params.pin));
+    const { employee, changed } = await directory.update(before.pin, patch);
+    if (changed) await recordAudit(deps.db, actorOf(res), { action: 'employee.update', entity: 'employee', entityId: employee.pin, before: employeeJson(before), after: employeeJson(employee) });
     res.json(employeeJson(employee));
   }));
   router.delete('/zkteco/api/employees/:pin', admin, guarded(async (req, res) => {
-    await directory.remove(String(req.params.pin));
+    const before = await directory.get(String(req.params.pin));
+    await directory.remove(before.pin);
+    await recordAudit(deps.db, actorOf(res), { action: 'employee.delete', entity: 'employee', entityId: before.pin, before: employeeJson(before) });
     res.status(204).end();
   }));
   return router;

@@ -1,7 +1,7 @@
 // Employees edited in the ERP (API, CSV import). Every change is stored, then queued for the clocks.
 import type { Logger } from 'pino';
 import type { Clock } from '../clock.ts';
-import type { Employee } from '../db/generated/client.ts';
+import { Prisma, type Employee } from '../db/generated/client.ts';
 import type { Db } from '../db/open.ts';
 import type { IngestBus } from '../ingest/events.ts';
 import { importColumns, parseCsv } from './employee-csv.ts';
@@ -51,10 +51,15 @@ export class EmployeeDirectory {
   }
 
   async update(pin: string, patch: EmployeePatch, source: 'erp' | 'import' = 'erp'): Promise<{ employee: Employee; changed: boolean }> {
-    const existing = await this.get(pin);
+    let existing = await this.get(pin);
+    const shiftChanged = patch.shift !== undefined && JSON.stringify(patch.shift) !== JSON.stringify(existing.shift);
+    if (shiftChanged) {
+      // The shift lives in the ERP only: no clock needs to hear of it.
+      existing = await this.deps.db.employee.update({ where: { pin }, data: { shift: patch.shift ?? Prisma.DbNull } });
+    }
     const next = { name: patch.name ?? existing.name, card: patch.card ?? existing.card, privilege: patch.privilege ?? existing.privilege };
     if (next.name === existing.name && next.card === existing.card && next.privilege === existing.privilege) {
-      return { employee: existing, changed: false };
+      return { employee: existing, changed: shiftChanged };
     }
     if (existing.source === 'device') this.deps.log.info({ pin, conflict: 'erp_newer' }, 'ERP changed an employee last set on a clock; the ERP change is newer and wins');
     const employee = await this.deps.db.employee.update({ where: { pin }, data: { ...next, source, updatedAt: this.deps.clock.now() } });

@@ -1,5 +1,6 @@
 // What an employee record may hold, checked once at the edge (API body or import line).
 import { z } from 'zod';
+import { shiftField } from '../timesheets/shift.ts';
 
 export const pinField = z
   .union([z.string(), z.number().int().nonnegative()])
@@ -35,6 +36,8 @@ export const employeePatchSchema = z.object({
   name: nameField.optional(),
   card: cardField.optional(),
   privilege: privilegeField.optional(),
+  /** Timesheets only (never sent to a clock); null removes it. */
+  shift: shiftField.optional(),
 });
 
 export type NewEmployee = z.infer<typeof newEmployeeSchema>;

@@ -60,6 +60,8 @@ export interface ServerToClientEvents {
   device: (device: LiveDevice) => void;
   /** Employees changed (names may differ now). */
   employees: (changes: { pin: string; name: string | null }[]) => void;
+  /** Punches voided by an admin (ids): the page drops them, so they leave "who is in" too. */
+  voided: (ids: string[]) => void;
 }
 
 export interface ClientToServerEvents {

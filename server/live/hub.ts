@@ -180,6 +180,9 @@ export async function attachLive(deps: LiveDeps): Promise<LiveHub> {
     shareNames({ pins: event.pins });
     for (let i = 0; i < changes.length; i += 100) io.emit('employees', changes.slice(i, i + 100));
   };
+  const onVoided = async (...[event]: IngestEvents['voided']) => {
+    io.emit('voided', event.ids);
+  };
   // A failed broadcast must never break ingest; the page's catch-up covers what it missed.
   const guarded =
     <A extends unknown[]>(what: string, fn: (...args: A) => Promise<void>) =>
@@ -189,10 +192,12 @@ export async function attachLive(deps: LiveDeps): Promise<LiveHub> {
     punches: guarded('punches', onPunches),
     device: guarded('device', onDevice),
     employees: guarded('employees', onEmployees),
+    voided: guarded('voided', onVoided),
   };
   bus.on('punches', listeners.punches);
   bus.on('device', listeners.device);
   bus.on('employees', listeners.employees);
+  bus.on('voided', listeners.voided);
 
   return {
     io,
@@ -200,6 +205,7 @@ export async function attachLive(deps: LiveDeps): Promise<LiveHub> {
       bus.off('punches', listeners.punches);
       bus.off('device', listeners.device);
       bus.off('employees', listeners.employees);
+      bus.off('voided', listeners.voided);
       names.stop();
       // io.close() also closes the HTTP server (waiting for requests in flight) and the adapter's LISTEN client.
       await new Promise<void>((resolve) => io.close(() => resolve()));

@@ -111,7 +111,8 @@ export async function todaysPunches(db: Db, day: ShopDay, cursor?: CatchUpCursor
   const since = cursor?.since ? Date.parse(cursor.since) : NaN;
   if (!Number.isNaN(since)) missed.push({ receivedAt: { gte: new Date(since - OUT_OF_ORDER_MARGIN_MS) } });
   const rows = await db.punch.findMany({
-    where: { instant: { gte: day.start, lt: day.end }, ...(missed.length > 0 ? { OR: missed } : {}) },
+    // A voided punch leaves the page, and so "who is in".
+    where: { instant: { gte: day.start, lt: day.end }, voidedAt: null, ...(missed.length > 0 ? { OR: missed } : {}) },
     orderBy: [{ instant: 'desc' }, { id: 'desc' }],
     take: MAX_PUNCHES,
   });
