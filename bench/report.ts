@@ -3,6 +3,7 @@ import type { IngestResult } from './ingest.ts';
 import type { LiveResult } from './live.ts';
 import type { RelayResult } from './relay.ts';
 import type { RelayAloneResult } from './relay-stub.ts';
+import type { TimesheetBenchResult } from './timesheets.ts';
 
 export type Section<T> = T | { error: string };
 
@@ -17,6 +18,8 @@ export interface BenchResults {
   /** The relay draining into a stub: tells the relay's limit from the receiver's. */
   relayAlone: Section<RelayAloneResult>;
   live: Section<LiveResult>;
+  /** A month's timesheet as JSON and XLSX beside a plain SELECT of its punches. */
+  timesheets?: Section<TimesheetBenchResult>;
   /** Each target: met (true), missed (false) or not measured (null). */
   targets: Record<string, boolean | null>;
 }
@@ -28,7 +31,8 @@ const ms = (x: number) => (x >= 1000 ? `${(x / 1000).toFixed(1)} s` : `${x.toFix
 const mark = (ok: boolean | null) => (ok === null ? '' : ok ? ' ✓' : ' ✗');
 const failed = (x: object): x is { error: string } => 'error' in x;
 
-export function targetsOf(r: Pick<BenchResults, 'ingest' | 'relay' | 'live'>): Record<string, boolean | null> {
+export function targetsOf(r: Pick<BenchResults, 'ingest' | 'relay' | 'live' | 'timesheets'>): Record<string, boolean | null> {
+  const sheet = !r.timesheets || failed(r.timesheets) ? null : r.timesheets;
   const ingest = failed(r.ingest) ? null : r.ingest;
   const relay = failed(r.relay) ? null : r.relay;
   const live = failed(r.live) || 'skipped' in r.live ? null : r.live;
@@ -39,6 +43,9 @@ export function targetsOf(r: Pick<BenchResults, 'ingest' | 'relay' | 'live'>): R
     'relay path ≥ 20× seed path': relay ? relay.speedup >= 20 : null,
     'live p50 < 20 ms': live ? live.p50 < 20 : null,
     'live p99 < 100 ms': live ? live.p99 < 100 : null,
+    'timesheet JSON ≤ 3× SELECT': sheet ? sheet.ratio <= 3 : null,
+    'timesheet JSON < 1 s': sheet ? sheet.json.ms < 1000 : null,
+    'timesheet XLSX < 3 s': sheet ? sheet.xlsx.ms < 3000 : null,
   };
 }
 
@@ -80,6 +87,13 @@ export function tableOf(r: BenchResults): string {
   else if ('skipped' in r.live) rows.push(['live latency (issue 5)', `skipped: ${r.live.skipped}`, '', '', '']);
   else {
     rows.push([`live latency: POST → socket event (${n(r.live.n)})`, `p50 ${ms(r.live.p50)}, p99 ${ms(r.live.p99)}`, '', '', `p50 < 20 ms${mark(t['live p50 < 20 ms']!)}, p99 < 100 ms${mark(t['live p99 < 100 ms']!)}`]);
+  }
+  if (r.timesheets && failed(r.timesheets)) rows.push(['timesheets (issue 11)', `failed: ${r.timesheets.error}`, '', '', '']);
+  else if (r.timesheets) {
+    const x = r.timesheets;
+    const label = `timesheet: ${n(x.employees)} employees × ${x.days} days (${n(x.punches)} punches)`;
+    rows.push([`${label}, JSON`, ms(x.json.ms), `SELECT ordered ${ms(x.select.ms)}`, `${x.ratio.toFixed(2)}×`, `≤ 3×${mark(t['timesheet JSON ≤ 3× SELECT']!)}, < 1 s${mark(t['timesheet JSON < 1 s']!)}`]);
+    rows.push([`${label}, XLSX`, `${ms(x.xlsx.ms)} (${n(Math.round(x.xlsx.bytes / 1024))} KiB)`, '', '', `< 3 s${mark(t['timesheet XLSX < 3 s']!)}`]);
   }
   const widths = rows[0]!.map((_, c) => Math.max(...rows.map((row) => row[c]!.length)));
   const lines = rows.map((row) => row.map((cell, c) => cell.padEnd(widths[c]!)).join('  ').trimEnd());

@@ -6,6 +6,7 @@ import { benchRelay } from './relay.ts';
 import { benchRelayAlone } from './relay-stub.ts';
 import { targetsOf, type BenchResults, type Section } from './report.ts';
 import { scaled } from './setup.ts';
+import { benchTimesheets } from './timesheets.ts';
 
 async function section<T>(name: string, run: () => Promise<T>): Promise<Section<T>> {
   process.stderr.write(`bench: ${name}…\n`);
@@ -28,6 +29,7 @@ export async function runBench(scale: number): Promise<BenchResults> {
     benchRelay({ backlog: scaled(50_000, scale), perUpload: 100, seedPunches: scaled(10_000, scale) }));
   const relayAlone = await section('relay alone, stub receiver (issue 4)', () => benchRelayAlone({ backlog: scaled(50_000, scale), perUpload: 100 }));
   const live = await section('live latency (issue 5)', () => benchLive(scaled(1_000, scale)));
+  const timesheets = await section('timesheets (issue 11)', () => benchTimesheets({ employees: scaled(500, scale), days: 31 }));
   const database = [ingest, relay].map((s) => ('database' in s ? s.database : null)).find(Boolean) ?? 'unknown database';
   return {
     generatedAt: new Date().toISOString(),
@@ -39,7 +41,8 @@ export async function runBench(scale: number): Promise<BenchResults> {
     relay,
     relayAlone,
     live,
-    targets: targetsOf({ ingest, relay, live }),
+    timesheets,
+    targets: targetsOf({ ingest, relay, live, timesheets }),
   };
 }
 

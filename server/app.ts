@@ -24,6 +24,7 @@ import { iclockRoutes } from './iclock/routes.ts';
 import { IngestBus } from './ingest/events.ts';
 import { Ingest } from './ingest/process.ts';
 import { liveRoutes } from './live/routes.ts';
+import { timesheetPageRoutes } from './timesheets/page.ts';
 import { timesheetRoutes } from './timesheets/routes.ts';
 
 export interface AppDeps {
@@ -81,6 +82,7 @@ export function buildApp(deps: AppDeps, services: Services): express.Express {
   app.use(cookieParser());
   app.use(sessionRoutes({ db, auth: services.auth }));
   app.use(liveRoutes({ db, auth: services.auth, clock, zone: config.deviceTimezone }));
+  app.use(timesheetPageRoutes({ auth: services.auth }));
   app.use(employeeImportBody);
   app.use('/zkteco/api', express.json({ limit: '2mb', type: () => true }));
   app.use(attendanceRoutes({ config, db, clock, ...services }));

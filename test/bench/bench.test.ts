@@ -6,6 +6,7 @@ import { benchRelay } from '../../bench/relay.ts';
 import { benchRelayAlone } from '../../bench/relay-stub.ts';
 import { tableOf, targetsOf, type BenchResults } from '../../bench/report.ts';
 import { benchScale, percentile, scaled } from '../../bench/setup.ts';
+import { benchTimesheets } from '../../bench/timesheets.ts';
 
 const positive = (x: number) => Number.isFinite(x) && x > 0;
 
@@ -30,6 +31,12 @@ describe('bench at a tiny scale', () => {
     expect(r.uploads).toBe(3);
     expect(r.received).toBeGreaterThanOrEqual(300);
     expect(positive(r.perS)).toBe(true);
+  });
+
+  it('timesheets: every punch read, JSON and XLSX answered, both beside the SELECT', async () => {
+    const r = await benchTimesheets({ employees: 3, days: 2, rounds: 1 });
+    expect(r).toMatchObject({ punches: 24, select: { rows: 24 } });
+    expect(positive(r.json.ms) && positive(r.xlsx.ms) && positive(r.ratio) && r.json.bytes > 0 && r.xlsx.bytes > 0).toBe(true);
   });
 
   it('live: skipped, not failed, when the measurement file is absent', async () => {

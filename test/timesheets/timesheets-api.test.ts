@@ -196,3 +196,21 @@ describe('corrections in the timesheet', () => {
     ]);
   });
 });
+
+describe('the timesheets page', () => {
+  it('signed-in staff get the page; without a session it sends the viewer to sign-in', async () => {
+    const anonymous = await fetch(`${t.url}/employees/attendance/timesheets`, { redirect: 'manual' });
+    expect(anonymous.status).toBe(303);
+    expect(anonymous.headers.get('location')).toBe('/employees/login?next=%2Femployees%2Fattendance%2Ftimesheets');
+    const staff = await get('/employees/attendance/timesheets', 'staff');
+    expect(staff.status).toBe(200);
+    const html = staff.bytes.toString('utf8');
+    expect(html).toContain('data-role="staff"');
+    expect(html).not.toMatch(/\{\{\w+\}\}/);
+    for (const asset of ['timesheets.js', 'timesheet-periods.js', 'timesheets.css']) {
+      expect(html.includes(asset) || asset === 'timesheet-periods.js').toBe(true);
+      expect((await fetch(`${t.url}/employees/assets/${asset}`)).status).toBe(200);
+    }
+    expect((await get('/employees/attendance/timesheets', 'admin-jwt')).bytes.toString('utf8')).toContain('data-role="admin"');
+  });
+});
