@@ -6,8 +6,13 @@ export default defineConfig({
     exclude: ['test/e2e/**'],
     testTimeout: 30_000,
     hookTimeout: 60_000,
-    // Each file gets its own embedded database; two cores, so keep parallelism modest.
+    // The database is migrated once here; each file gets its own copy of it (test/support/database.ts).
+    globalSetup: ['test/support/global-setup.ts'],
+    // Two cores, so keep parallelism modest.
     maxWorkers: 2,
     pool: 'forks',
+    // A worker process runs file after file, its modules loaded once (each file still starts its own
+    // receivers and databases): about 3 s of CPU saved per file on these machines.
+    isolate: false,
   },
 });

@@ -5,6 +5,7 @@ import { punchTypeOf } from '../server/protocol/attlog.ts';
 import { SimulatedClock } from '../simulate/clock.ts';
 import { makePunches, type SimPunch } from '../simulate/records.ts';
 import { benchDatabase, benchReceiver, round } from './setup.ts';
+import type { DatabaseTemplate } from '../test/support/database.ts';
 
 export interface IngestOptions {
   lines: number;
@@ -12,6 +13,8 @@ export interface IngestOptions {
   devices: number;
   /** Alternating raw/ingest rounds; the median of each is reported (one slow round cannot decide). */
   rounds?: number;
+  /** A migrated database to copy (the tests' global setup); without it the bench migrates its own. */
+  template?: DatabaseTemplate;
 }
 
 export interface IngestResult {
@@ -70,7 +73,7 @@ async function punchCount(database: Database): Promise<number> {
 
 export async function benchIngest(options: IngestOptions): Promise<IngestResult> {
   const rounds = options.rounds ?? 3;
-  const db = await benchDatabase();
+  const db = await benchDatabase(options.template);
   const serials = Array.from({ length: options.devices }, (_, d) => serial(d));
   const recv = await benchReceiver(db.database, [...serials, 'BENCHWARM1']);
   try {

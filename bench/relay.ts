@@ -6,6 +6,7 @@ import { makePunches, type SimPunch } from '../simulate/records.ts';
 import type { Database } from '../server/db/open.ts';
 import { spawnRelay, waitDrained } from './relay-process.ts';
 import { BENCH_TOKEN, benchDatabase, benchReceiver, freePort, percentile, round, type BenchReceiver } from './setup.ts';
+import type { DatabaseTemplate } from '../test/support/database.ts';
 
 export interface RelayOptions {
   backlog: number;
@@ -13,6 +14,8 @@ export interface RelayOptions {
   seedPunches: number;
   /** Upper bound for each drain, so a stuck relay fails the bench instead of hanging it. */
   drainTimeoutMs?: number;
+  /** A migrated database to copy (the tests' global setup); without it the bench migrates its own. */
+  template?: DatabaseTemplate;
 }
 
 export interface RelayResult {
@@ -62,7 +65,7 @@ async function seedPath(url: string, punches: readonly SimPunch[], deviceSn: str
 
 export async function benchRelay(options: RelayOptions): Promise<RelayResult> {
   const drainTimeoutMs = options.drainTimeoutMs ?? 180_000;
-  const db = await benchDatabase();
+  const db = await benchDatabase(options.template);
   const upstreamPort = await freePort();
   const relay = await spawnRelay({ upstream: `http://127.0.0.1:${upstreamPort}`, token: BENCH_TOKEN, port: await freePort() });
   let receiver: BenchReceiver | undefined = await benchReceiver(db.database, [], upstreamPort);

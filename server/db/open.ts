@@ -1,7 +1,7 @@
 // Opens the database: real Postgres when DATABASE_URL is set, else PGlite (embedded Postgres) in DATA_DIR.
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import { PGlite } from '@electric-sql/pglite';
+import { PGlite, type PGliteOptions } from '@electric-sql/pglite';
 import { PrismaPg } from '@prisma/adapter-pg';
 import { PrismaPGlite } from 'pglite-prisma-adapter';
 import pg from 'pg';
@@ -28,6 +28,10 @@ export interface OpenOptions {
   dataDir: string;
   /** Embedded only: keep the database in memory (tests that need no files). */
   inMemory?: boolean;
+  /** Embedded only: more PGlite options. Tests pass `loadDataDir` (a dump of a migrated data folder,
+   *  for a new database: no initdb; migrations still run, a no-op when it is current) and an already
+   *  compiled `pgliteWasmModule`. */
+  pglite?: Pick<PGliteOptions, 'loadDataDir' | 'pgliteWasmModule'>;
   /** Told when an idle connection dies (Postgres restarted): the pool reconnects on next use. */
   onConnectionError?: (err: Error) => void;
 }
@@ -76,7 +80,7 @@ export async function openDatabase(options: OpenOptions): Promise<Database> {
   }
   const dir = path.join(options.dataDir, 'pglite');
   if (!options.inMemory) await mkdir(dir, { recursive: true });
-  const lite = await PGlite.create(options.inMemory ? undefined : dir);
+  const lite = await PGlite.create({ ...options.pglite, dataDir: options.inMemory ? undefined : dir });
   await migrate(pgliteSession(lite), migrations);
   const prisma = new PrismaClient({ adapter: new PrismaPGlite(lite) });
   return {

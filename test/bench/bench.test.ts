@@ -1,5 +1,5 @@
 // The bench functions at a tiny scale: they run end to end and return sane figures. No timing targets here.
-import { describe, expect, it } from 'vitest';
+import { describe, expect, inject, it } from 'vitest';
 import { benchIngest } from '../../bench/ingest.ts';
 import { benchLive } from '../../bench/live.ts';
 import { benchRelay } from '../../bench/relay.ts';
@@ -12,13 +12,13 @@ const positive = (x: number) => Number.isFinite(x) && x > 0;
 
 describe('bench at a tiny scale', () => {
   it('ingest: every line acknowledged and stored, both rates measured', async () => {
-    const r = await benchIngest({ lines: 60, perUpload: 10, devices: 4, rounds: 1 });
+    const r = await benchIngest({ lines: 60, perUpload: 10, devices: 4, rounds: 1, template: inject('databaseTemplate') });
     expect(r.stored).toBe(60);
     expect(positive(r.ingest.linesPerS) && positive(r.raw.rowsPerS) && positive(r.ratio)).toBe(true);
   });
 
   it('relay: answers while the receiver is down, drains, and compares with the seed path', async () => {
-    const r = await benchRelay({ backlog: 200, perUpload: 50, seedPunches: 30, drainTimeoutMs: 60_000 });
+    const r = await benchRelay({ backlog: 200, perUpload: 50, seedPunches: 30, drainTimeoutMs: 60_000, template: inject('databaseTemplate') });
     expect(r.down.uploads).toBe(4);
     expect(positive(r.down.p50Ms) && r.down.p99Ms >= r.down.p50Ms).toBe(true);
     expect(r.drain).toMatchObject({ complete: true, stored: 200, remainingUploads: 0 });

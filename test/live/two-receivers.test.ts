@@ -4,7 +4,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { freshDatabase } from '../support/database.ts';
 import { TEST_JWT_SECRET, TEST_TOKEN } from '../support/receiver.ts';
 import { ADMIN, CLOCK_SN, clockPunches, collectPunches, connectLive, delay, shopLocalTime, signIn, signJwt, SHOP_ZONE } from './live-support.ts';
@@ -50,7 +50,7 @@ describe.skipIf(!hasPostgres)('two receivers on one Postgres', () => {
   let b: { url: string; child: ChildProcess } | undefined;
 
   beforeAll(async () => {
-    db = await freshDatabase();
+    db = await freshDatabase({ template: inject('databaseTemplate') });
     dataDir = await mkdtemp(path.join(os.tmpdir(), 'zk-two-'));
     const env = {
       DATABASE_URL: db.databaseUrl!,

@@ -2,6 +2,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { inject } from 'vitest';
 import { fixedClock, systemClock, type Clock } from '../../server/clock.ts';
 import { readConfig, type Config } from '../../server/config.ts';
 import type { Database } from '../../server/db/open.ts';
@@ -35,7 +36,7 @@ export async function startTestReceiver(options: { env?: Record<string, string>;
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
     ...options.env,
   });
-  const db = await freshDatabase();
+  const db = await freshDatabase({ template: inject('databaseTemplate') });
   const clock = options.clockAt ? fixedClock(options.clockAt) : systemClock;
   const log = createLogger(config.logLevel);
   const receiver = await startReceiver({ config, database: db.database, clock, log }, { port: 0, host: '127.0.0.1' });
