@@ -27,7 +27,9 @@ import { liveRoutes } from './live/routes.ts';
 import { timesheetPageRoutes } from './timesheets/page.ts';
 import { timesheetRoutes } from './timesheets/routes.ts';
 import { AlarmWatch } from './alarms/watch.ts';
+import { reconciliationRoutes } from './api/reconciliations.ts';
 import { relayRoutes } from './api/relays.ts';
+import { Reconciler } from './reconcile/reconciler.ts';
 import { webhookRoutes } from './api/webhooks.ts';
 import { Metrics } from './metrics/metrics.ts';
 import { metricsRoutes, timeUploads } from './metrics/routes.ts';
@@ -57,6 +59,7 @@ export interface Services {
   publisher: WebhookPublisher;
   alarms: AlarmWatch;
   metrics: Metrics;
+  reconciler: Reconciler;
 }
 
 export function buildServices(deps: AppDeps): Services {
@@ -74,7 +77,8 @@ export function buildServices(deps: AppDeps): Services {
   const deliverer = new WebhookDeliverer({ db, clock: deps.clock, log: deps.log, onResult: (result) => metrics.webhookAttempts.inc({ result }) });
   const publisher = new WebhookPublisher(webhooks, deliverer, deps.log).listen(bus);
   const alarms = new AlarmWatch({ db, clock: deps.clock, log: deps.log, offlineSeconds: deps.config.deviceOfflineSeconds, publish: (events) => publisher.publish(events) });
-  return { bus, auth, registry, commands, ingest, employees, recovery, drift, webhooks, deliverer, publisher, alarms, metrics };
+  const reconciler = new Reconciler({ db, commands, recovery, registry, clock: deps.clock, log: deps.log, dailyAt: deps.config.reconcileAt, publish: (events) => publisher.publish(events) });
+  return { bus, auth, registry, commands, ingest, employees, recovery, drift, webhooks, deliverer, publisher, alarms, metrics, reconciler };
 }
 
 export function buildApp(deps: AppDeps, services: Services): express.Express {
@@ -112,6 +116,7 @@ export function buildApp(deps: AppDeps, services: Services): express.Express {
   app.use(correctionRoutes({ db, clock, ...services }));
   app.use(auditRoutes({ db, auth: services.auth, zone: config.deviceTimezone }));
   app.use(timesheetRoutes({ db, clock, auth: services.auth, rules: config.timesheets, zoneOf: (d) => services.registry.zoneOf(d) }));
+  app.use(reconciliationRoutes({ db, clock, auth: services.auth, registry: services.registry, reconciler: services.reconciler }));
   app.use(relayRoutes({ db, clock, auth: services.auth }));
   app.use(webhookRoutes({ auth: services.auth, webhooks: services.webhooks }));
   app.use('/zkteco/api', (req, _res, next) => next(Object.assign(new Error(`No route ${req.method} ${req.originalUrl}`), { status: 404 })));
