@@ -39,8 +39,8 @@ export interface ReconcilerDeps {
   registry: DeviceRegistry;
   clock: Clock;
   log: Logger;
-  /** RECONCILE_AT, device-local HH:MM. */
-  dailyAt: string;
+  /** RECONCILE_AT, device-local HH:MM; null: checks run only when asked. */
+  dailyAt: string | null;
   publish(events: OutgoingEvent[]): Promise<void>;
 }
 
@@ -84,12 +84,14 @@ export class Reconciler {
 
   /** Each approved clock whose local time has passed RECONCILE_AT gets yesterday checked, once. */
   private async scheduleDue(): Promise<void> {
+    const dailyAt = this.deps.dailyAt;
+    if (dailyAt === null) return;
     const now = this.deps.clock.now();
     // Only clocks that have called in: the API's pseudo-device and serials never seen have nothing to ask.
     const devices = await this.deps.db.device.findMany({ where: { state: 'approved', lastSeenAt: { not: null } } });
     for (const device of devices) {
       const { yesterday, localTime } = previousLocalDay(now, this.deps.registry.zoneOf(device));
-      if (localTime < this.deps.dailyAt) continue;
+      if (localTime < dailyAt) continue;
       const exists = await this.deps.db.reconciliation.count({ where: { deviceSn: device.sn, date: yesterday } });
       if (exists === 0) await this.run(device.sn, yesterday, 'schedule').catch(() => undefined); // another receiver won the race
     }

@@ -13,7 +13,7 @@ let t: TestReceiver;
 
 beforeAll(async () => {
   // 2026-12-02 09:00 in Paris: yesterday is 2026-12-01, and RECONCILE_AT (02:30) has passed.
-  t = await startTestReceiver({ env: { DEVICE_SERIALS: `${SIM},${BARE}` }, clockAt: '2026-12-02T08:00:00.000Z' });
+  t = await startTestReceiver({ env: { DEVICE_SERIALS: `${SIM},${BARE}`, RECONCILE_AT: '02:30' }, clockAt: '2026-12-02T08:00:00.000Z' });
   await request(t.url)
     .post('/zkteco/api/webhooks')
     .auth(t.token, { type: 'bearer' })
