@@ -13,8 +13,8 @@ export interface SimulateArgs {
   timeZone: string;
   pollSeconds: number;
   token: string | undefined;
-  /** Where the token came from when --token was not given (the local receiver's DATA_DIR/api-token). */
-  tokenFile: string | undefined;
+  /** Where the token came from, named for the user (never the token itself). */
+  tokenSource: string | undefined;
   names: boolean;
   stateFile: string | undefined;
   retryDelaySeconds: number;
@@ -33,7 +33,8 @@ export const USAGE = `npm run simulate -- [flags]   a ZKTeco clock speaking iClo
   --tz ZONE          the clock's IANA zone for its local times (default: this machine's)
   --poll SECONDS     then poll getrequest that long and answer commands (default 0)
   --token TOKEN      send a Bearer token, as a relay does; a valid one approves the clock's serial
-                     (default: the local receiver's DATA_DIR/api-token when --url is on this machine)
+                     (default when --url is on this machine: the local receiver's token, the first of
+                     API_TOKENS (environment, then .env), else DATA_DIR/api-token)
   --no-token         send no token, as a clock talking straight to a receiver does
   --skip-names       do not upload the users
   --state FILE       keep the clock's users and log in a JSON file between runs
@@ -48,15 +49,25 @@ function count(name: string, text: string, min = 0): number {
   return n;
 }
 
-/** A receiver started here with `npm start` keeps its token in DATA_DIR/api-token (default ./data). */
-function localReceiverTokenFile(url: string, env: NodeJS.ProcessEnv): string | undefined {
-  const host = new URL(url).hostname;
-  if (!['127.0.0.1', 'localhost', '[::1]', '::1'].includes(host)) return undefined;
-  const file = path.resolve(env.DATA_DIR || 'data', 'api-token');
-  return existsSync(file) ? file : undefined;
+/** The settings the local receiver reads: the environment first, then ./.env (as `npm start` does). */
+export interface SimulateEnv {
+  env: NodeJS.ProcessEnv;
+  dotenv?: Record<string, string>;
 }
 
-export function readSimulateArgs(argv: string[], env: NodeJS.ProcessEnv = {}): SimulateArgs {
+const isLocal = (url: string) => ['127.0.0.1', 'localhost', '[::1]', '::1'].includes(new URL(url).hostname);
+
+/** A receiver started here with `npm start` takes API_TOKENS when set, else its DATA_DIR/api-token. */
+function localReceiverToken({ env, dotenv = {} }: SimulateEnv): { token: string; source: string } | undefined {
+  for (const [tokens, where] of [[env.API_TOKENS, 'environment'], [dotenv.API_TOKENS, '.env']] as const) {
+    const first = (tokens ?? '').split(',').map((t) => t.trim()).find(Boolean);
+    if (first) return { token: first, source: `the first of API_TOKENS (${where})` };
+  }
+  const file = path.resolve(env.DATA_DIR || dotenv.DATA_DIR || 'data', 'api-token');
+  return existsSync(file) ? { token: readFileSync(file, 'utf8').trim(), source: file } : undefined;
+}
+
+export function readSimulateArgs(argv: string[], settings: SimulateEnv = { env: {} }): SimulateArgs {
   const { values } = parseArgs({
     args: argv,
     strict: true,
@@ -82,7 +93,7 @@ export function readSimulateArgs(argv: string[], env: NodeJS.ProcessEnv = {}): S
   if (!/^https?:\/\/[^/]+/i.test(values.url)) throw new Error(`--url must be an http:// URL (got "${values.url}")`);
   if (!/^[A-Za-z0-9_-]{1,32}$/.test(values.sn)) throw new Error(`--sn must be letters and digits (got "${values.sn}")`);
   if (!isValidZone(values.tz)) throw new Error(`--tz must be an IANA zone such as Europe/Paris (got "${values.tz}")`);
-  const tokenFile = values.token || values['no-token'] ? undefined : localReceiverTokenFile(values.url, env);
+  const local = values.token || values['no-token'] || !isLocal(values.url) ? undefined : localReceiverToken(settings);
   return {
     url: values.url,
     sn: values.sn,
@@ -91,8 +102,8 @@ export function readSimulateArgs(argv: string[], env: NodeJS.ProcessEnv = {}): S
     batch: count('batch', values.batch, 1),
     timeZone: values.tz,
     pollSeconds: count('poll', values.poll),
-    token: values['no-token'] ? undefined : (values.token ?? (tokenFile ? readFileSync(tokenFile, 'utf8').trim() : undefined)),
-    tokenFile,
+    token: values['no-token'] ? undefined : (values.token ?? local?.token),
+    tokenSource: values.token && !values['no-token'] ? 'the --token flag' : local?.source,
     names: values.names && !values['skip-names'],
     stateFile: values.state,
     retryDelaySeconds: count('retry-delay', values['retry-delay']),

@@ -43,6 +43,13 @@ export class UploadFailed extends Error {
   }
 }
 
+/** A 401: the Bearer token sent is not one the receiver takes (sending it again changes nothing). */
+export class TokenRefused extends Error {
+  constructor(readonly reply: DeviceReply) {
+    super(`token refused: ${reply.status} ${reply.text.slice(0, 80)}`);
+  }
+}
+
 export class SimulatedClock {
   readonly sn: string;
   readonly memory: ClockMemory;
@@ -72,9 +79,10 @@ export class SimulatedClock {
   async handshake(): Promise<Record<string, string>> {
     const reply = await sendWithRetry(
       () => this.request('GET', '/iclock/cdata?options=all&pushver=2.4.1&language=69'),
-      (r) => r.status === 200,
+      (r) => r.status === 200 || r.status === 401,
       this.policy,
     );
+    if (reply.status === 401) throw new TokenRefused(reply);
     if (reply.status !== 200) throw new Error(`handshake failed: ${reply.status || 'no answer'} ${reply.text.slice(0, 80)}`);
     this.serverOptions = reply.text.startsWith('GET OPTION FROM:') ? parseOptionsBlock(reply.text) : {};
     this.polled = false;

@@ -1,5 +1,7 @@
 // `npm run simulate`: one simulated clock against a receiver or relay, with a short human summary.
-import { SimulatedClock, UploadFailed, type UploadReport } from './clock.ts';
+import { existsSync, readFileSync } from 'node:fs';
+import { parse as parseDotenv } from 'dotenv';
+import { SimulatedClock, TokenRefused, UploadFailed, type UploadReport } from './clock.ts';
 import { ClockMemory } from './memory.ts';
 import { makePunches, makeUsers } from './records.ts';
 import { readSimulateArgs, USAGE, type SimulateArgs } from './args.ts';
@@ -30,7 +32,7 @@ async function run(args: SimulateArgs): Promise<void> {
   if (report.uploads > 0) parts.push(sent(backlog ? `punches (${backlog} from an earlier run)` : 'punches', report));
   console.log(`${args.sn} → ${args.url}: ${parts.join(', ')}`);
   // A receiver acknowledges a pending clock too (so it stops resending) but counts nothing until approval.
-  if (args.tokenFile) console.log(`(sent with the receiver's token from ${args.tokenFile}, as a relay does: that approves ${args.sn}; --no-token acts as a bare clock)`);
+  if (args.token) console.log(`(sent a Bearer token from ${args.tokenSource}, as a relay does: that approves ${args.sn}; --no-token acts as a bare clock)`);
   if (report.uploads > 0 && !args.token) {
     console.log(`(not listed? a receiver counts a clock's punches once it is approved: DEVICE_SERIALS=${args.sn}, or POST /zkteco/api/devices/${args.sn}/approve)`);
   }
@@ -49,7 +51,9 @@ async function run(args: SimulateArgs): Promise<void> {
 
 let args: SimulateArgs;
 try {
-  args = readSimulateArgs(process.argv.slice(2), process.env);
+  // The local receiver's settings, as `npm start` reads them: the environment, then ./.env.
+  const dotenv = existsSync('.env') ? parseDotenv(readFileSync('.env')) : {};
+  args = readSimulateArgs(process.argv.slice(2), { env: process.env, dotenv });
 } catch (err) {
   console.error(`simulate: ${(err as Error).message}\n\n${USAGE}`);
   process.exit(2);
@@ -61,6 +65,9 @@ if (args.help) {
 run(args).catch((err: unknown) => {
   const message = (err as Error).message;
   console.error(`${args.sn} → ${args.url}: ${message}`);
+  if (err instanceof TokenRefused) {
+    console.error(`The receiver refused the Bearer token sent (from ${args.tokenSource}): pass one of its tokens with --token, or --no-token to act as a bare clock.`);
+  }
   if (/ECONNREFUSED/.test(message)) console.error('Nothing answers at that address: is the receiver running (npm start) or the relay (npm run relay)?');
   if (err instanceof UploadFailed) console.error('The clock keeps these punches' + (args.stateFile ? ` in ${args.stateFile}` : '') + ' and would send them again.');
   process.exit(1);

@@ -70,7 +70,9 @@ async function handle(deps: IclockDeps, verb: string, req: Request, res: Respons
   const sn = query.get('sn') ?? '';
   const bearer = bearerOf(req.headers.authorization);
   if (req.headers.authorization && !(bearer && deps.auth.isApiToken(bearer))) {
-    sendDeviceText(res, clock, 'Unauthorized: wrong relay token', 401);
+    // Only a relay marks what it forwards; anyone else sending a token is told about the token alone.
+    const viaRelay = req.headers['x-relay-received-at'] !== undefined;
+    sendDeviceText(res, clock, viaRelay ? 'Unauthorized: wrong relay token' : "Unauthorized: the Bearer token is not one of this receiver's API tokens", 401);
     return;
   }
   const trusted = Boolean(bearer);

@@ -1,6 +1,7 @@
 // The shop's own Python relay (../shared/seed/serveur_zkteco.py), unchanged, is a real client of the
 // receiver: its JSON punches are stored, and the clock later sending the same punches stores nothing new.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import request from 'supertest';
@@ -8,7 +9,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort, sleep } from '../relay/harness.ts';
 import { startTestReceiver, TEST_TOKEN, type TestReceiver } from '../support/receiver.ts';
 
-const SEED = path.resolve(fileURLToPath(new URL('.', import.meta.url)), '../../../shared/seed/serveur_zkteco.py');
+// The team's script beside the repository when there; a clone on its own uses the checked copy.
+const SHARED_SEED = path.resolve(fileURLToPath(new URL('.', import.meta.url)), '../../../shared/seed/serveur_zkteco.py');
+const SEED_COPY = path.resolve(fileURLToPath(new URL('.', import.meta.url)), '../fixtures/seed/serveur_zkteco.py');
+const SEED = existsSync(SHARED_SEED) ? SHARED_SEED : SEED_COPY;
 const python = spawnSync('python3', ['-c', 'import flask, requests'], { stdio: 'ignore' }).status === 0;
 const SN = 'SEED0001';
 
@@ -21,7 +25,7 @@ describe.skipIf(!python)('the seed relay script (python3 with flask and requests
     t = await startTestReceiver({ env: { DEVICE_SERIALS: SN } });
     const port = await freePort();
     seed = spawn('python3', [SEED], {
-      env: { ...process.env, VPS_API_URL: `${t.url}/zkteco/api/attendance`, VPS_TOKEN: TEST_TOKEN, SERVER_PORT: String(port) },
+      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', VPS_API_URL: `${t.url}/zkteco/api/attendance`, VPS_TOKEN: TEST_TOKEN, SERVER_PORT: String(port) },
       stdio: 'ignore',
     });
     seedUrl = `http://127.0.0.1:${port}`;

@@ -1,11 +1,12 @@
 // Two receiver processes behind one load balancer share one Postgres: a punch sent to one appears on a
 // page connected to the other (socket.io's Postgres adapter, LISTEN/NOTIFY). Needs real Postgres.
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { freshDatabase } from '../support/database.ts';
+import { runMain } from '../support/processes.ts';
 import { TEST_JWT_SECRET, TEST_TOKEN } from '../support/receiver.ts';
 import { ADMIN, CLOCK_SN, clockPunches, collectPunches, connectLive, delay, shopLocalTime, signIn, signJwt, SHOP_ZONE } from './live-support.ts';
 
@@ -14,10 +15,7 @@ if (!hasPostgres) console.warn('two-receivers.test.ts skipped: set DATABASE_URL 
 
 /** A real `npm start` process (server/main.ts) on its own port. */
 async function startProcess(env: Record<string, string>): Promise<{ url: string; child: ChildProcess }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
-    env: { ...process.env, ...env, HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'warn' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const { child } = runMain('server/main.ts', [], { ...env, HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'warn' });
   let output = '';
   const url = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`receiver did not start:\n${output}`)), 30_000);

@@ -1,4 +1,5 @@
-// The repository's copy of the fixtures (for clones without ../shared) must not drift from the team's.
+// The repository's copies of the fixtures and of the seed script (for clones without ../shared) must not
+// drift from the team's.
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -13,5 +14,12 @@ describe.skipIf(!existsSync(shared))('test/fixtures/protocol', () => {
   it('holds exactly the fixtures of ../shared/fixtures', () => {
     expect(json(copy)).toEqual(json(shared));
     for (const file of json(shared)) expect(readFileSync(path.join(copy, file), 'utf8'), file).toBe(readFileSync(path.join(shared, file), 'utf8'));
+  });
+});
+
+const sharedSeed = path.resolve(here, '../../../shared/seed/serveur_zkteco.py');
+describe.skipIf(!existsSync(sharedSeed))('test/fixtures/seed', () => {
+  it('holds ../shared/seed/serveur_zkteco.py unchanged', () => {
+    expect(readFileSync(path.resolve(here, '../fixtures/seed/serveur_zkteco.py'), 'utf8')).toBe(readFileSync(sharedSeed, 'utf8'));
   });
 });

@@ -1,10 +1,10 @@
 // The receiver as a newcomer meets it: `npm start` with no set-up, clear one-line errors, clean stop.
-import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readConfig } from '../../server/config.ts';
+import { runMain as runProcess } from '../support/processes.ts';
 
 let dataDir: string;
 beforeAll(async () => {
@@ -12,18 +12,7 @@ beforeAll(async () => {
 });
 afterAll(() => rm(dataDir, { recursive: true, force: true }));
 
-function runMain(env: Record<string, string>) {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
-    env: { PATH: process.env.PATH, HOME: process.env.HOME, LOG_LEVEL: 'warn', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let out = '';
-  let err = '';
-  child.stdout.on('data', (d) => (out += d));
-  child.stderr.on('data', (d) => (err += d));
-  const exited = new Promise<number | string | null>((resolve) => child.on('exit', (code, signal) => resolve(code ?? signal)));
-  return { child, exited, out: () => out, err: () => err };
-}
+const runMain = (env: Record<string, string>) => runProcess('server/main.ts', [], { LOG_LEVEL: 'warn', ...env });
 
 describe('configuration', () => {
   it.each([

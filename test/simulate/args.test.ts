@@ -13,18 +13,30 @@ beforeAll(async () => {
 });
 afterAll(() => rm(dir, { recursive: true, force: true }));
 
+const env = (vars: Record<string, string>, dotenv: Record<string, string> = {}) => ({ env: vars, dotenv });
+
 describe('simulate token', () => {
   it("uses the local receiver's DATA_DIR/api-token for a loopback URL", () => {
-    const args = readSimulateArgs([], { DATA_DIR: dir });
-    expect(args.token).toBe('local-token');
-    expect(args.tokenFile).toBe(path.join(dir, 'api-token'));
+    const args = readSimulateArgs([], env({ DATA_DIR: dir }));
+    expect(args).toMatchObject({ token: 'local-token', tokenSource: path.join(dir, 'api-token') });
+    expect(readSimulateArgs([], env({}, { DATA_DIR: dir })).token).toBe('local-token'); // DATA_DIR from .env
+  });
+  it('API_TOKENS wins over the token file, as it does for the receiver: the environment, then .env', () => {
+    expect(readSimulateArgs([], env({ DATA_DIR: dir, API_TOKENS: ' env-one , env-two' }, { API_TOKENS: 'dot-one' }))).toMatchObject({
+      token: 'env-one',
+      tokenSource: 'the first of API_TOKENS (environment)',
+    });
+    expect(readSimulateArgs([], env({ DATA_DIR: dir }, { API_TOKENS: 'dot-one,dot-two' }))).toMatchObject({
+      token: 'dot-one',
+      tokenSource: 'the first of API_TOKENS (.env)',
+    });
   });
   it('sends no token to another machine, with --no-token, or when no token file exists', () => {
-    expect(readSimulateArgs(['--url', 'http://192.168.8.101:8090'], { DATA_DIR: dir }).token).toBeUndefined();
-    expect(readSimulateArgs(['--no-token'], { DATA_DIR: dir }).token).toBeUndefined();
-    expect(readSimulateArgs([], { DATA_DIR: path.join(dir, 'nope') }).token).toBeUndefined();
+    expect(readSimulateArgs(['--url', 'http://192.168.8.101:8090'], env({ DATA_DIR: dir, API_TOKENS: 't' })).token).toBeUndefined();
+    expect(readSimulateArgs(['--no-token'], env({ DATA_DIR: dir, API_TOKENS: 't' }))).toMatchObject({ token: undefined, tokenSource: undefined });
+    expect(readSimulateArgs([], env({ DATA_DIR: path.join(dir, 'nope') })).token).toBeUndefined();
   });
   it('an explicit --token wins', () => {
-    expect(readSimulateArgs(['--token', 'given'], { DATA_DIR: dir })).toMatchObject({ token: 'given', tokenFile: undefined });
+    expect(readSimulateArgs(['--token', 'given'], env({ DATA_DIR: dir, API_TOKENS: 't' }))).toMatchObject({ token: 'given', tokenSource: 'the --token flag' });
   });
 });

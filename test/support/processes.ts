@@ -1,0 +1,34 @@
+// Our own programs (server/main.ts, simulate/main.ts) started as `npm start` / `npm run …` would, but
+// never on the developer's set-up: the working directory is a temp folder (no ./.env, no ./data) and
+// the environment is only what the test gives (plus PATH and HOME).
+import { spawn, type ChildProcess } from 'node:child_process';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const tsxLoader = import.meta.resolve('tsx');
+
+export interface MainProcess {
+  child: ChildProcess;
+  /** Exit code, or the signal's name when killed. */
+  exited: Promise<number | string | null>;
+  out(): string;
+  err(): string;
+}
+
+/** Runs `script` (relative to the repository) with node + tsx; `cwd` defaults to the temp folder. */
+export function runMain(script: string, args: string[], env: Record<string, string>, cwd = os.tmpdir()): MainProcess {
+  const child = spawn(process.execPath, ['--import', tsxLoader, path.join(REPO_ROOT, script), ...args], {
+    cwd,
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  let err = '';
+  child.stdout!.on('data', (d) => (out += d));
+  child.stderr!.on('data', (d) => (err += d));
+  // 'close', not 'exit': by then every line the process wrote has been read.
+  const exited = new Promise<number | string | null>((resolve) => child.on('close', (code, signal) => resolve(code ?? signal)));
+  return { child, exited, out: () => out, err: () => err };
+}
