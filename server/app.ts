@@ -26,6 +26,16 @@ import { Ingest } from './ingest/process.ts';
 import { liveRoutes } from './live/routes.ts';
 import { timesheetPageRoutes } from './timesheets/page.ts';
 import { timesheetRoutes } from './timesheets/routes.ts';
+import { AlarmWatch } from './alarms/watch.ts';
+import { reconciliationRoutes } from './api/reconciliations.ts';
+import { relayRoutes } from './api/relays.ts';
+import { Reconciler } from './reconcile/reconciler.ts';
+import { webhookRoutes } from './api/webhooks.ts';
+import { Metrics } from './metrics/metrics.ts';
+import { metricsRoutes, timeUploads } from './metrics/routes.ts';
+import { WebhookDeliverer } from './webhooks/deliverer.ts';
+import { WebhookPublisher } from './webhooks/publisher.ts';
+import { WebhookStore } from './webhooks/store.ts';
 
 export interface AppDeps {
   config: Config;
@@ -44,6 +54,12 @@ export interface Services {
   employees: EmployeeSync;
   recovery: Recovery;
   drift: ClockDriftMonitor;
+  webhooks: WebhookStore;
+  deliverer: WebhookDeliverer;
+  publisher: WebhookPublisher;
+  alarms: AlarmWatch;
+  metrics: Metrics;
+  reconciler: Reconciler;
 }
 
 export function buildServices(deps: AppDeps): Services {
@@ -56,7 +72,13 @@ export function buildServices(deps: AppDeps): Services {
   const employees = new EmployeeSync({ db, commands, log: deps.log }).listen(bus);
   const recovery = new Recovery({ db, commands, registry, log: deps.log });
   const drift = new ClockDriftMonitor({ db, bus, commands, log: deps.log });
-  return { bus, auth, registry, commands, ingest, employees, recovery, drift };
+  const metrics = new Metrics({ db, bus, clock: deps.clock, offlineSeconds: deps.config.deviceOfflineSeconds });
+  const webhooks = new WebhookStore(db, deps.clock);
+  const deliverer = new WebhookDeliverer({ db, clock: deps.clock, log: deps.log, onResult: (result) => metrics.webhookAttempts.inc({ result }) });
+  const publisher = new WebhookPublisher(webhooks, deliverer, deps.log).listen(bus);
+  const alarms = new AlarmWatch({ db, clock: deps.clock, log: deps.log, offlineSeconds: deps.config.deviceOfflineSeconds, publish: (events) => publisher.publish(events) });
+  const reconciler = new Reconciler({ db, commands, recovery, registry, clock: deps.clock, log: deps.log, dailyAt: deps.config.reconcileAt, publish: (events) => publisher.publish(events) });
+  return { bus, auth, registry, commands, ingest, employees, recovery, drift, webhooks, deliverer, publisher, alarms, metrics, reconciler };
 }
 
 export function buildApp(deps: AppDeps, services: Services): express.Express {
@@ -67,6 +89,7 @@ export function buildApp(deps: AppDeps, services: Services): express.Express {
   app.set('etag', false);
   app.set('trust proxy', 'loopback');
 
+  app.use(timeUploads(services.metrics));
   // Devices first, on raw bytes: no JSON or form parser may touch an /iclock body.
   app.use(iclockRoutes({ config, db, clock, log, ...services }));
 
@@ -79,6 +102,7 @@ export function buildApp(deps: AppDeps, services: Services): express.Express {
     }
   });
 
+  app.use(metricsRoutes(services));
   app.use(cookieParser());
   app.use(sessionRoutes({ db, auth: services.auth }));
   app.use(liveRoutes({ db, auth: services.auth, clock, zone: config.deviceTimezone }));
@@ -92,6 +116,9 @@ export function buildApp(deps: AppDeps, services: Services): express.Express {
   app.use(correctionRoutes({ db, clock, ...services }));
   app.use(auditRoutes({ db, auth: services.auth, zone: config.deviceTimezone }));
   app.use(timesheetRoutes({ db, clock, auth: services.auth, rules: config.timesheets, zoneOf: (d) => services.registry.zoneOf(d) }));
+  app.use(reconciliationRoutes({ db, clock, auth: services.auth, registry: services.registry, reconciler: services.reconciler }));
+  app.use(relayRoutes({ db, clock, auth: services.auth }));
+  app.use(webhookRoutes({ auth: services.auth, webhooks: services.webhooks }));
   app.use('/zkteco/api', (req, _res, next) => next(Object.assign(new Error(`No route ${req.method} ${req.originalUrl}`), { status: 404 })));
 
   app.use(errorHandler(log));

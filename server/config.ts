@@ -32,6 +32,12 @@ const schema = z
     TIMESHEET_PAIRING: z.enum(['sequence', 'key']).default('sequence'),
     TIMESHEET_DOUBLE_TAP_SECONDS: z.coerce.number().int().min(0, 'must be 0 or more seconds').max(3600, 'must be at most 3600 seconds').default(60),
     TIMESHEET_MAX_SESSION_HOURS: z.coerce.number().positive('must be more than 0 hours').max(48, 'must be at most 48 hours').default(14),
+    DEVICE_OFFLINE_SECONDS: z.coerce.number().int('must be a whole number of seconds').min(30, 'must be at least 30 seconds').max(86_400).default(120),
+    RECONCILE_AT: z
+      .string()
+      .regex(/^(([01]\d|2[0-3]):[0-5]\d|off)$/, 'must be a device-local time HH:MM such as 02:30, or off')
+      .default('02:30')
+      .transform((value) => (value === 'off' ? null : value)),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   })
   .refine((env) => Boolean(env.ADMIN_USER) === Boolean(env.ADMIN_PASSWORD), {
@@ -52,6 +58,10 @@ export interface Config {
   logLevel: string;
   /** How punches pair into worked time (CONTRACT "Timesheets"). */
   timesheets: PairingRules;
+  /** No contact for this long: the clock is offline (webhooks, metrics). */
+  deviceOfflineSeconds: number;
+  /** Device-local HH:MM of the daily count check against each clock; null: no daily check (on demand only). */
+  reconcileAt: string | null;
 }
 
 export { ConfigError };
@@ -75,5 +85,7 @@ export function readConfig(env: NodeJS.ProcessEnv): Readonly<Config> {
       doubleTapSeconds: e.TIMESHEET_DOUBLE_TAP_SECONDS,
       maxSessionHours: e.TIMESHEET_MAX_SESSION_HOURS,
     }),
+    deviceOfflineSeconds: e.DEVICE_OFFLINE_SECONDS,
+    reconcileAt: e.RECONCILE_AT,
   });
 }

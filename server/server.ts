@@ -44,6 +44,9 @@ export async function startReceiver(deps: ReceiverDeps, listen = { port: deps.co
   // Uploads journaled before a crash but never applied are applied now.
   const unfinished = await services.ingest.applyUnfinished();
   if (unfinished > 0) deps.log.info({ uploads: unfinished }, 'applied uploads left unfinished by the last run');
+  services.deliverer.start();
+  services.alarms.start();
+  services.reconciler.start();
   const { port } = server.address() as AddressInfo;
   const host = listen.host === '0.0.0.0' || listen.host === '::' ? '127.0.0.1' : listen.host;
   return {
@@ -54,6 +57,7 @@ export async function startReceiver(deps: ReceiverDeps, listen = { port: deps.co
     generatedAdmin,
     live,
     async close() {
+      await Promise.all([services.deliverer.stop(), services.alarms.stop(), services.reconciler.stop()]);
       // Closing socket.io closes the HTTP server too, after its sockets and adapter.
       const closing = live.close();
       server.closeIdleConnections();

@@ -12,7 +12,7 @@ import { insertPunchRows, punchKey, punchRows, type PunchRow } from '../ingest/p
 import { instantToLocal } from '../protocol/time.ts';
 import { AppError } from '../http/errors.ts';
 import { attendanceQuery, MAX_BATCH, punchSchema, type PunchInput } from './attendance-input.ts';
-import { decodeCursor, encodeCursor } from './cursor.ts';
+import { cursorPage, decodeCursor } from './cursor.ts';
 import { resolveApiDevices } from './api-devices.ts';
 
 export interface AttendanceDeps {
@@ -89,9 +89,8 @@ export function attendanceRoutes(deps: AttendanceDeps): Router {
       ...(cursor ? { OR: [{ instant: { lt: cursor.instant } }, { instant: cursor.instant, id: { lt: cursor.id } }] } : {}),
     };
     const page = await deps.db.punch.findMany({ where, orderBy: [{ instant: 'desc' }, { id: 'desc' }], take: q.limit + 1 });
-    const items = page.slice(0, q.limit);
-    const last = items.at(-1);
-    res.json({ items: items.map(punchJson), next_cursor: page.length > q.limit && last ? encodeCursor(last) : null });
+    const { items, next_cursor } = cursorPage(page, q.limit, (p) => p);
+    res.json({ items: items.map(punchJson), next_cursor });
   });
 
   return router;

@@ -15,3 +15,10 @@ export function decodeCursor(cursor: string): { instant: Date; id: bigint } {
     throw new AppError(400, 'invalid_request', 'cursor: not a cursor this API returned');
   }
 }
+
+/** One page of rows fetched with `take: limit + 1`: the first `limit`, and a cursor when there are more. */
+export function cursorPage<T>(rows: T[], limit: number, keyOf: (row: T) => { instant: Date; id: bigint }): { items: T[]; next_cursor: string | null } {
+  const items = rows.slice(0, limit);
+  const last = items.at(-1);
+  return { items, next_cursor: rows.length > limit && last ? encodeCursor(keyOf(last)) : null };
+}

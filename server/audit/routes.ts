@@ -5,7 +5,7 @@ import { z } from 'zod';
 import type { Authenticator } from '../auth/principal.ts';
 import type { Prisma } from '../db/generated/client.ts';
 import type { Db } from '../db/open.ts';
-import { decodeCursor, encodeCursor } from '../api/cursor.ts';
+import { cursorPage, decodeCursor } from '../api/cursor.ts';
 import { auditJson } from './audit-log.ts';
 
 /** An ISO 8601 instant with an offset, or a date: that whole day in the shop's zone (`to` runs through its end). */
@@ -41,9 +41,8 @@ export function auditRoutes(deps: { db: Db; auth: Authenticator; zone: string })
       ...(cursor ? { OR: [{ at: { lt: cursor.instant } }, { at: cursor.instant, id: { lt: cursor.id } }] } : {}),
     };
     const page = await deps.db.auditEntry.findMany({ where, orderBy: [{ at: 'desc' }, { id: 'desc' }], take: q.limit + 1 });
-    const items = page.slice(0, q.limit);
-    const last = items.at(-1);
-    res.json({ items: items.map(auditJson), next_cursor: page.length > q.limit && last ? encodeCursor({ instant: last.at, id: last.id }) : null });
+    const { items, next_cursor } = cursorPage(page, q.limit, (e) => ({ instant: e.at, id: e.id }));
+    res.json({ items: items.map(auditJson), next_cursor });
   });
   return router;
 }

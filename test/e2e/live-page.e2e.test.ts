@@ -1,23 +1,17 @@
 // The live page in a real headless Chromium: sign in, watch a simulated clock's punches arrive.
-import { existsSync } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestReceiver, type TestReceiver } from '../support/receiver.ts';
+import { launchChromium, RESULTS } from './chromium.ts';
 import { ADMIN, clockPunches, clockUsers, LIVE_ENV, shopLocalTime, signJwt } from '../live/live-support.ts';
 
-const CHROME_PATH = process.env.CHROME_PATH ?? '/usr/bin/chromium';
-const CHROME_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
-const RESULTS = path.resolve('test-results');
 const LIVE = '/employees/attendance/live';
 
 let r: TestReceiver;
 let browser: Browser;
 
 beforeAll(async () => {
-  if (!existsSync(CHROME_PATH)) throw new Error(`No Chromium at ${CHROME_PATH}: apt-get install -y chromium, or set CHROME_PATH`);
-  await mkdir(RESULTS, { recursive: true });
   r = await startTestReceiver({ env: LIVE_ENV });
   // The clock sends its user list (names), as a real one does after enrolment.
   await clockUsers(r.url, [
@@ -33,7 +27,7 @@ beforeAll(async () => {
     { pin: '7', at: shopLocalTime(1800), status: 0, verify: 1 },
   ]);
   await fetch(`${r.url}/iclock/cdata?SN=BACKDOOR2&options=all`).then((res) => res.text());
-  browser = await chromium.launch({ executablePath: CHROME_PATH, args: CHROME_ARGS, headless: true });
+  browser = await launchChromium();
 });
 
 afterAll(async () => {

@@ -1,18 +1,15 @@
 // The timesheets page in a real headless Chromium: last month's hours, the CSV download, a void by an admin.
-import { existsSync } from 'node:fs';
-import { mkdir, readFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { DateTime } from 'luxon';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseCsv } from '../../server/devices/employee-csv.ts';
 import { api } from '../devices/talking-clock.ts';
 import { ADMIN, LIVE_ENV } from '../live/live-support.ts';
 import { startTestReceiver, type TestReceiver } from '../support/receiver.ts';
+import { launchChromium, RESULTS } from './chromium.ts';
 
-const CHROME_PATH = process.env.CHROME_PATH ?? '/usr/bin/chromium';
-const CHROME_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
-const RESULTS = path.resolve('test-results');
 const PAGE = '/employees/attendance/timesheets';
 
 let r: TestReceiver;
@@ -22,8 +19,6 @@ const lastMonth = DateTime.now().minus({ months: 1 });
 const day = (n: number) => lastMonth.set({ day: n }).toFormat('yyyy-MM-dd');
 
 beforeAll(async () => {
-  if (!existsSync(CHROME_PATH)) throw new Error(`No Chromium at ${CHROME_PATH}: apt-get install -y chromium, or set CHROME_PATH`);
-  await mkdir(RESULTS, { recursive: true });
   r = await startTestReceiver({ env: { ...LIVE_ENV, DEVICE_SERIALS: 'FRONT' } });
   await api(r, 'POST', '/zkteco/api/employees', { body: { pin: '1', name: 'Ada Lovelace' } });
   await api(r, 'POST', '/zkteco/api/employees', { body: { pin: '2', name: 'Grace Hopper' } });
@@ -32,7 +27,7 @@ beforeAll(async () => {
     ['2', `${day(10)} 22:00:00`, 'in'], ['2', `${day(11)} 06:00:00`, 'out'],
   ].map(([user_id, timestamp, punch_type]) => ({ user_id, timestamp, punch_type, device_sn: 'FRONT' }));
   expect((await api(r, 'POST', '/zkteco/api/attendance', { body: punches })).status).toBe(201);
-  browser = await chromium.launch({ executablePath: CHROME_PATH, args: CHROME_ARGS, headless: true });
+  browser = await launchChromium();
 });
 
 afterAll(async () => {
