@@ -6,6 +6,7 @@ import { iclockVerb, isHandshake, rawQueryOf, readDeviceQuery, uploadReply, uplo
 import type { Clock } from '../server/clock.ts';
 import type { DeviceMemories } from './devices.ts';
 import type { Forwarder } from './forwarder.ts';
+import type { ClockContacts } from './heartbeat.ts';
 import { LIVE_REPLY_SHAPES, type AskLive } from './live.ts';
 import type { RelayQueue } from './queue.ts';
 import type { StoredRequest } from './store.ts';
@@ -18,6 +19,7 @@ export interface RelayAppDeps {
   askLive: AskLive;
   health: UpstreamHealth;
   refusals: IntakeRefusals;
+  contacts: ClockContacts;
   log: Logger;
   clock: Clock;
 }
@@ -36,7 +38,7 @@ function sendText(res: Response, status: number, text: string): void {
 const clientAddress = (req: Request) => (req.socket.remoteAddress ?? '').replace(/^::ffff:/, '');
 
 export function buildRelayApp(deps: RelayAppDeps): express.Express {
-  const { queue, devices, forwarder, askLive, health, refusals, log, clock } = deps;
+  const { queue, devices, forwarder, askLive, health, refusals, contacts, log, clock } = deps;
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
@@ -57,6 +59,7 @@ export function buildRelayApp(deps: RelayAppDeps): express.Express {
     const sn = query.get('sn') ?? '';
     const body: Buffer = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
     const receivedAt = clock.now().toISOString();
+    contacts.note(sn, clock.now());
     const remoteAddress = clientAddress(req);
     const userAgent = req.get('user-agent');
     const reqLog = log.child({ sn, verb, method: req.method });

@@ -2,6 +2,7 @@
 import path from 'node:path';
 import { z } from 'zod';
 import { ConfigError, parseSettings } from '../server/settings.ts';
+import { defaultRelayName } from './heartbeat.ts';
 
 const schema = z.object({
   RELAY_UPSTREAM: z
@@ -13,6 +14,8 @@ const schema = z.object({
   RELAY_PORT: z.coerce.number().int().min(0).max(65535).default(8090),
   RELAY_HOST: z.string().min(1).default('0.0.0.0'),
   RELAY_QUEUE_MAX_MB: z.coerce.number().positive().default(1024),
+  RELAY_NAME: z.string().trim().min(1).max(100).regex(/^[^\x00-\x1f\x7f]*$/, 'must not contain control characters').optional(),
+  RELAY_REPORT_SECONDS: z.coerce.number().int('must be a whole number of seconds').min(5, 'must be at least 5 seconds').max(3600).default(30),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -25,6 +28,8 @@ export interface ForwardingSettings {
   liveTimeoutMs: number;
   backoffBaseMs: number;
   backoffMaxMs: number;
+  /** While backing off for longer than this, the relay asks `GET /healthz` this often and resumes at once. */
+  probeMs: number;
 }
 
 export interface RelayConfig {
@@ -36,6 +41,9 @@ export interface RelayConfig {
   dataDir: string;
   queueMaxBytes: number;
   logLevel: string;
+  /** How the relay names itself in its reports to the receiver, and how often it reports. */
+  name: string;
+  reportSeconds: number;
   forwarding: Readonly<ForwardingSettings>;
 }
 
@@ -45,6 +53,7 @@ export const DEFAULT_FORWARDING: Readonly<ForwardingSettings> = Object.freeze({
   liveTimeoutMs: 3_000,
   backoffBaseMs: 250,
   backoffMaxMs: 60_000,
+  probeMs: 3_000,
 });
 
 export { ConfigError };
@@ -60,6 +69,8 @@ export function readRelayConfig(env: NodeJS.ProcessEnv): Readonly<RelayConfig> {
     dataDir: path.resolve(e.RELAY_DATA_DIR),
     queueMaxBytes: Math.round(e.RELAY_QUEUE_MAX_MB * 1024 * 1024),
     logLevel: e.LOG_LEVEL,
+    name: e.RELAY_NAME ?? defaultRelayName(),
+    reportSeconds: e.RELAY_REPORT_SECONDS,
     forwarding: DEFAULT_FORWARDING,
   });
 }

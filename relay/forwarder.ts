@@ -39,6 +39,8 @@ export class Forwarder {
   private readonly lanes = new Map<string, Lane>();
   private readonly running = new Set<Promise<void>>();
   private stopped = false;
+  /** While lanes back off, a cheap `GET /healthz` every few seconds: the backlog drains as soon as it answers. */
+  private probeTimer: NodeJS.Timeout | null = null;
 
   constructor(private readonly deps: ForwarderDeps) {}
 
@@ -60,6 +62,7 @@ export class Forwarder {
   /** Sends nothing new, lets requests in flight finish (at most `graceMs`), then drops the connections. */
   async stop(graceMs: number): Promise<void> {
     this.stopped = true;
+    if (this.probeTimer) clearTimeout(this.probeTimer);
     for (const lane of this.lanes.values()) if (lane.retryTimer) clearTimeout(lane.retryTimer);
     let timer: NodeJS.Timeout | undefined;
     const grace = new Promise((resolve) => (timer = setTimeout(resolve, graceMs)));
@@ -174,5 +177,36 @@ export class Forwarder {
       lane.retryTimer = null;
       this.pump(lane);
     }, delayMs);
+    if (delayMs > this.deps.settings.probeMs) this.scheduleProbe();
+  }
+
+  private scheduleProbe(): void {
+    if (this.probeTimer || this.stopped) return;
+    this.probeTimer = setTimeout(() => void this.probe(), this.deps.settings.probeMs);
+  }
+
+  /** Asks the receiver whether it is back; if it is, every lane waiting out a backoff is sent at once. */
+  private async probe(): Promise<void> {
+    this.probeTimer = null;
+    const waiting = [...this.lanes.values()].filter((lane) => lane.retryTimer);
+    if (waiting.length === 0 || this.stopped) return;
+    const { upstream, health, settings, clock, log } = this.deps;
+    try {
+      const reply = await upstream.send({ method: 'GET', path: '/healthz', rawQuery: '', headers: {}, timeoutMs: settings.liveTimeoutMs });
+      if (reply.status === 200 && !this.stopped) {
+        health.reached(clock.now());
+        log.info({ clocks: waiting.length }, 'receiver answers again: forwarding resumes now');
+        for (const lane of waiting) {
+          clearTimeout(lane.retryTimer!);
+          lane.retryTimer = null;
+          lane.failures = 0;
+          this.pump(lane);
+        }
+        return;
+      }
+    } catch (err) {
+      if (!(err instanceof UpstreamUnreachable)) log.warn({ err }, 'receiver probe failed');
+    }
+    this.scheduleProbe();
   }
 }

@@ -8,6 +8,7 @@ import { systemClock, type Clock } from '../server/clock.ts';
 import type { RelayConfig } from './config.ts';
 import { DeviceMemories } from './devices.ts';
 import { Forwarder } from './forwarder.ts';
+import { ClockContacts, RelayReporter } from './heartbeat.ts';
 import { liveAsker } from './live.ts';
 import { RelayQueue } from './queue.ts';
 import { IntakeRefusals, relayStatus, UpstreamHealth } from './status.ts';
@@ -41,7 +42,10 @@ export async function buildRelay({ config, log, clock = systemClock }: RelayDeps
   const forwarder = new Forwarder({ queue, upstream, health, settings: config.forwarding, log, clock });
   const askLive = liveAsker({ upstream, health, clock, log, timeoutMs: config.forwarding.liveTimeoutMs });
   const refusals = new IntakeRefusals();
-  const app = buildRelayApp({ queue, devices, forwarder, askLive, health, refusals, log, clock });
+  const contacts = new ClockContacts();
+  const status = () => relayStatus(queue, health, refusals, clock.now());
+  const reporter = new RelayReporter({ upstream, name: config.name, everySeconds: config.reportSeconds, status, contacts, clock, log });
+  const app = buildRelayApp({ queue, devices, forwarder, askLive, health, refusals, contacts, log, clock });
   const server = http.createServer(app);
   let closing: Promise<void> | null = null;
 
@@ -52,6 +56,7 @@ export async function buildRelay({ config, log, clock = systemClock }: RelayDeps
         server.listen(port, host, () => {
           server.off('error', reject);
           forwarder.start();
+          reporter.start();
           log.info({ pending: queue.pending.size, data_dir: config.dataDir }, 'forwarding started');
           resolve(server.address() as AddressInfo);
         });
@@ -62,11 +67,12 @@ export async function buildRelay({ config, log, clock = systemClock }: RelayDeps
         const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
         server.closeIdleConnections();
         await stopped;
+        await reporter.stop();
         await forwarder.stop(FORWARD_GRACE_MS);
         await store.close();
       })();
       return closing;
     },
-    status: () => relayStatus(queue, health, refusals, clock.now()),
+    status,
   };
 }
