@@ -17,6 +17,7 @@ import type { Ingest } from '../ingest/process.ts';
 import { commandLines, deviceOptionsReply, uploadReply } from '../protocol/replies.ts';
 import { iclockVerb, isHandshake, rawQueryOf, readDeviceQuery, uploadTable, type DeviceQuery } from '../protocol/request.ts';
 import { parseInfo } from '../protocol/device-facts.ts';
+import { printable, serialProblem } from '../protocol/fields.ts';
 import { instantToLocal, zoneOffsetMinutes } from '../protocol/time.ts';
 import { sendDeviceText } from './reply.ts';
 
@@ -81,9 +82,17 @@ async function handle(deps: IclockDeps, verb: string, req: Request, res: Respons
   const hasBody = req.method !== 'GET' && req.method !== 'HEAD' && body.length > 0;
 
   if (!sn) {
-    if (hasBody) await journal(deps, req, { sn: '', table: uploadTable(verb, query), rawQuery, body, trusted, now, outcome: 'ignored' });
+    if (hasBody) await journal(deps, req, { sn: '', table: journalTable(verb, query), rawQuery, body, trusted, now, outcome: 'ignored' });
     deps.log.warn({ path: req.path }, 'iclock request without SN');
     sendDeviceText(res, clock, 'OK');
+    return;
+  }
+
+  // Not a serial a clock has (a NUL, 6,000 characters): final for the relay (400), never a 503 it retries forever.
+  const snWrong = serialProblem(sn);
+  if (snWrong) {
+    deps.log.warn({ path: req.path, reason: snWrong }, 'iclock request refused: implausible SN');
+    sendDeviceText(res, clock, `Bad request: ${snWrong}`, 400);
     return;
   }
 
@@ -120,8 +129,9 @@ async function handle(deps: IclockDeps, verb: string, req: Request, res: Respons
   }
   if (verb === 'getrequest') {
     const info = query.get('info');
+    // jsonb holds no NUL: the INFO fields are kept printable.
     if (info) {
-      const fields = parseInfo(info);
+      const fields = parseInfo(printable(info));
       await registry.recordInfo(sn, { info: fields }, fields[0]);
     }
     await checkAfterOffsetChange({ commands: deps.commands, log }, device, registry.zoneOf(device), now);
@@ -135,7 +145,7 @@ async function handle(deps: IclockDeps, verb: string, req: Request, res: Respons
     return;
   }
 
-  const table = uploadTable(verb, query);
+  const table = journalTable(verb, query);
   const outcome = device.state === 'approved' ? 'received' : device.state === 'pending' ? 'held' : 'ignored';
   const upload = await journal(deps, req, { sn, table, rawQuery, body, trusted, now, outcome });
   // Durable from here on: whatever parsing finds, the device is told its data arrived.
@@ -150,8 +160,18 @@ async function handle(deps: IclockDeps, verb: string, req: Request, res: Respons
   sendDeviceText(res, clock, verb === 'cdata' ? uploadReply(table, body) : 'OK');
 }
 
+/** The table as the journal can hold it: an odd name is kept (printable, bounded), never a reason to refuse the upload. */
+function journalTable(verb: string, query: DeviceQuery): string {
+  return printable(uploadTable(verb, query)).slice(0, 64);
+}
+
 function handshakeFacts(query: DeviceQuery) {
-  return { pushVersion: query.get('pushver'), language: query.get('language'), deviceType: query.get('devicetype') };
+  // What the database could not hold (a NUL) is dropped: a fact, not worth refusing the handshake for.
+  const fact = (name: string) => {
+    const value = query.get(name);
+    return value && printable(value) === value ? value.slice(0, 64) : undefined;
+  };
+  return { pushVersion: fact('pushver'), language: fact('language'), deviceType: fact('devicetype') };
 }
 
 interface JournalInput {

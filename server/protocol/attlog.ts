@@ -1,4 +1,5 @@
 // ATTLOG records (protocol.md §5.1): positional, TAB-separated, only fields 1–4 interpreted.
+import { FIELD_LIMITS, pinProblem, printable, workcodeProblem } from './fields.ts';
 import { recordLines } from './lines.ts';
 import { normaliseLocalTime } from './time.ts';
 
@@ -25,7 +26,6 @@ export interface AttlogParse {
   lines: number;
 }
 
-const MAX_PIN = 64;
 const MAX_LINE_ECHO = 200;
 
 /** Status 0/3/4 are entries, 1/2/5 exits; anything else (255 when keys are off) is unknown. */
@@ -53,24 +53,15 @@ export function parseAttlogLine(text: string): ParsedPunch | string {
   const fields = fieldsOf(text);
   if (fields.length < 2) return 'not a tab-separated record';
   const pin = fields[0]!.trim();
-  if (pin === '') return 'empty PIN';
-  if (pin.length > MAX_PIN) return `PIN longer than ${MAX_PIN} characters`;
-  if (/[\x00-\x1f]/.test(pin)) return 'PIN contains control characters';
+  const pinWrong = pinProblem(pin);
+  if (pinWrong) return pinWrong;
   const localTime = normaliseLocalTime(fields[1]!);
   if (!localTime) return `invalid time "${fields[1]!.slice(0, 40)}"`;
-  const workcode = fields[4]?.trim();
-  return {
-    pin,
-    localTime,
-    status: optionalInt(fields[2]),
-    verify: optionalInt(fields[3]),
-    workcode: workcode ? workcode.slice(0, 64) : null,
-  };
-}
-
-/** A rejected line as it can be shown and stored (JSON text cannot hold NUL): control bytes but TAB become U+FFFD. */
-export function printable(text: string): string {
-  return text.replace(/[\x00-\x08\x0b-\x1f\x7f]/g, '\ufffd');
+  // An over-long workcode is cut (as before), not worth a punch; a control character marks a corrupt line.
+  const workcode = (fields[4]?.trim() ?? '').slice(0, FIELD_LIMITS.workcode);
+  const workcodeWrong = workcodeProblem(workcode);
+  if (workcodeWrong) return workcodeWrong;
+  return { pin, localTime, status: optionalInt(fields[2]), verify: optionalInt(fields[3]), workcode: workcode || null };
 }
 
 export function parseAttlog(text: string): AttlogParse {

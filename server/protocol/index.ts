@@ -9,3 +9,4 @@ export * from './replies.ts';
 export * from './request.ts';
 export * from './time.ts';
 export * from './rtlog.ts';
+export * from './fields.ts';

@@ -1,6 +1,7 @@
 // OPERLOG bodies (protocol.md §5.2): tagged lines; only USER records carry data we keep.
 import { decodeDeviceText, splitByteLines } from './decode.ts';
-import { printable, type RejectedLine } from './attlog.ts';
+import type { RejectedLine } from './attlog.ts';
+import { cardProblem, nameProblem, pinProblem } from './fields.ts';
 
 export interface DeviceUser {
   pin: string;
@@ -33,14 +34,12 @@ function parseUser(rest: string): DeviceUser | string {
   const kv = keyValues(rest);
   const pin = (kv.get('pin') ?? '').trim();
   if (!pin) return 'USER record without PIN';
-  if (pin.length > 64) return 'PIN longer than 64 characters';
+  const name = (kv.get('name') ?? '').trim();
+  const card = (kv.get('card') ?? '').trim();
+  const problem = pinProblem(pin) ?? nameProblem(name) ?? cardProblem(card);
+  if (problem) return problem;
   const pri = (kv.get('pri') ?? kv.get('privilege') ?? '0').trim();
-  return {
-    pin,
-    name: printable((kv.get('name') ?? '').replace(/[\t\r\n]/g, ' ')).trim().slice(0, 100),
-    privilege: /^\d{1,3}$/.test(pri) ? Number(pri) : 0,
-    card: (kv.get('card') ?? '').trim(),
-  };
+  return { pin, name, privilege: /^\d{1,3}$/.test(pri) ? Number(pri) : 0, card };
 }
 
 export function parseOperlog(body: Uint8Array): OperlogParse {

@@ -1,5 +1,6 @@
 // 3.x access-control real-time events (protocol.md §10): key=value records; pin=0 is a device event.
-import { printable, type AttlogParse } from './attlog.ts';
+import type { AttlogParse } from './attlog.ts';
+import { pinProblem, printable } from './fields.ts';
 import { recordLines } from './lines.ts';
 import { keyValues } from './operlog.ts';
 import { normaliseLocalTime } from './time.ts';
@@ -14,11 +15,12 @@ export function parseRtlog(text: string): AttlogParse {
     const pin = (kv.get('pin') ?? '').trim();
     if (pin === '0') continue;
     const localTime = normaliseLocalTime(kv.get('time') ?? '');
-    if (!pin || !localTime) {
-      result.rejected.push({ line: lineNo, text: printable(line.slice(0, 200)), reason: 'rtlog record without pin or valid time' });
+    const reason = !pin || !localTime ? 'rtlog record without pin or valid time' : pinProblem(pin);
+    if (reason) {
+      result.rejected.push({ line: lineNo, text: printable(line.slice(0, 200)), reason });
       continue;
     }
-    result.punches.push({ pin, localTime, status: int(kv.get('inoutstatus')), verify: int(kv.get('verifytype')), workcode: null });
+    result.punches.push({ pin, localTime: localTime!, status: int(kv.get('inoutstatus')), verify: int(kv.get('verifytype')), workcode: null });
   }
   return result;
 }

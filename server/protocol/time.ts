@@ -3,12 +3,15 @@ import { DateTime, IANAZone } from 'luxon';
 
 const LOCAL_TIME = /^(\d{4})[-/](\d{2})[-/](\d{2})[ T](\d{2}):(\d{2}):(\d{2})$/;
 
-/** "YYYY-MM-DD HH:MM:SS" for a real calendar time (T or / separators tolerated), else null. */
+/** Clocks count from 1970 at the earliest; `0000-01-01` is a blank clock, not a time (and JS reads years < 100 as 19xx). */
+export const EARLIEST_YEAR = 1970;
+
+/** "YYYY-MM-DD HH:MM:SS" for a real calendar time from 1970 on (T or / separators tolerated), else null. */
 export function normaliseLocalTime(text: string): string | null {
   const m = LOCAL_TIME.exec(text.trim());
   if (!m) return null;
   const [, y, mo, d, h, mi, s] = m.map(Number) as [number, number, number, number, number, number, number];
-  if (mo < 1 || mo > 12 || d < 1 || h > 23 || mi > 59 || s > 59) return null;
+  if (y < EARLIEST_YEAR || mo < 1 || mo > 12 || d < 1 || h > 23 || mi > 59 || s > 59) return null;
   if (d > new Date(Date.UTC(y, mo, 0)).getUTCDate()) return null;
   return `${m[1]}-${m[2]}-${m[3]} ${m[4]}:${m[5]}:${m[6]}`;
 }
