@@ -7,6 +7,8 @@ import { auditRoutes } from './audit/routes.ts';
 import { commandRoutes } from './api/commands.ts';
 import { deviceRoutes } from './api/devices.ts';
 import { employeeImportBody, employeeRoutes } from './api/employees.ts';
+import { refuseNulInput } from './api/input-guard.ts';
+import { uploadRoutes } from './api/uploads.ts';
 import { Authenticator } from './auth/principal.ts';
 import { sessionRoutes } from './auth/session-routes.ts';
 import type { Secrets } from './auth/secrets.ts';
@@ -22,6 +24,7 @@ import { DeviceRegistry } from './devices/registry.ts';
 import { errorHandler } from './http/errors.ts';
 import { iclockRoutes } from './iclock/routes.ts';
 import { IngestBus } from './ingest/events.ts';
+import { UploadApplier } from './ingest/apply.ts';
 import { Ingest } from './ingest/process.ts';
 import { liveRoutes } from './live/routes.ts';
 import { timesheetPageRoutes } from './timesheets/page.ts';
@@ -50,6 +53,8 @@ export interface Services {
   auth: Authenticator;
   registry: DeviceRegistry;
   commands: CommandQueue;
+  applier: UploadApplier;
+  /** The journal as a retried queue: applies uploads, retries failed ones, ingests held ones on approval. */
   ingest: Ingest;
   employees: EmployeeSync;
   recovery: Recovery;
@@ -68,7 +73,8 @@ export function buildServices(deps: AppDeps): Services {
   const auth = new Authenticator(deps.secrets.apiTokens, deps.secrets.jwtSecret);
   const registry = new DeviceRegistry(db, deps.config, bus);
   const commands = new CommandQueue(db);
-  const ingest = new Ingest({ db, bus, registry, commands, clock: deps.clock, log: deps.log });
+  const applier = new UploadApplier({ db, bus, registry, commands, clock: deps.clock, log: deps.log });
+  const ingest = new Ingest({ db, applier, clock: deps.clock, log: deps.log });
   const employees = new EmployeeSync({ db, commands, log: deps.log }).listen(bus);
   const recovery = new Recovery({ db, commands, registry, log: deps.log });
   const drift = new ClockDriftMonitor({ db, bus, commands, log: deps.log });
@@ -78,7 +84,7 @@ export function buildServices(deps: AppDeps): Services {
   const publisher = new WebhookPublisher(webhooks, deliverer, deps.log).listen(bus);
   const alarms = new AlarmWatch({ db, clock: deps.clock, log: deps.log, offlineSeconds: deps.config.deviceOfflineSeconds, publish: (events) => publisher.publish(events) });
   const reconciler = new Reconciler({ db, commands, recovery, registry, clock: deps.clock, log: deps.log, dailyAt: deps.config.reconcileAt, publish: (events) => publisher.publish(events) });
-  return { bus, auth, registry, commands, ingest, employees, recovery, drift, webhooks, deliverer, publisher, alarms, metrics, reconciler };
+  return { bus, auth, registry, commands, applier, ingest, employees, recovery, drift, webhooks, deliverer, publisher, alarms, metrics, reconciler };
 }
 
 export function buildApp(deps: AppDeps, services: Services): express.Express {
@@ -109,6 +115,7 @@ export function buildApp(deps: AppDeps, services: Services): express.Express {
   app.use(timesheetPageRoutes({ auth: services.auth }));
   app.use(employeeImportBody);
   app.use('/zkteco/api', express.json({ limit: '2mb', type: () => true }));
+  app.use('/zkteco/api', refuseNulInput);
   app.use(attendanceRoutes({ config, db, clock, ...services }));
   app.use(deviceRoutes({ db, clock, ...services }));
   app.use(commandRoutes({ db, clock, ...services }));
@@ -119,6 +126,7 @@ export function buildApp(deps: AppDeps, services: Services): express.Express {
   app.use(reconciliationRoutes({ db, clock, auth: services.auth, registry: services.registry, reconciler: services.reconciler }));
   app.use(relayRoutes({ db, clock, auth: services.auth }));
   app.use(webhookRoutes({ auth: services.auth, webhooks: services.webhooks }));
+  app.use(uploadRoutes({ db, ...services }));
   app.use('/zkteco/api', (req, _res, next) => next(Object.assign(new Error(`No route ${req.method} ${req.originalUrl}`), { status: 404 })));
 
   app.use(errorHandler(log));

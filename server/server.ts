@@ -41,9 +41,8 @@ export async function startReceiver(deps: ReceiverDeps, listen = { port: deps.co
     server.once('error', reject);
     server.listen(listen.port, listen.host, () => resolve());
   });
-  // Uploads journaled before a crash but never applied are applied now.
-  const unfinished = await services.ingest.applyUnfinished();
-  if (unfinished > 0) deps.log.info({ uploads: unfinished }, 'applied uploads left unfinished by the last run');
+  // Uploads journaled but never applied (a crash, a failed apply) are applied now, and retried from then on.
+  await services.ingest.start({ releaseLeases: deps.database.kind === 'embedded' });
   services.deliverer.start();
   services.alarms.start();
   services.reconciler.start();
@@ -62,6 +61,7 @@ export async function startReceiver(deps: ReceiverDeps, listen = { port: deps.co
       const closing = live.close();
       server.closeIdleConnections();
       await closing;
+      await services.ingest.stop();
     },
   };
 }

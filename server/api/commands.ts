@@ -26,8 +26,9 @@ const commandSchema = z.object({
     .trim()
     .min(1, 'must be INFO, REBOOT, CHECK, SET_TIME or an iClock command line')
     .max(4000)
-    // A line break would smuggle a second C:<id>: line into the clock's reply.
-    .refine((line) => !/[\r\n]/.test(line), 'must be one line'),
+    // A line break would smuggle a second C:<id>: line into the clock's reply; TAB separates a command's fields.
+    .refine((line) => !/[\r\n]/.test(line), 'must be one line')
+    .refine((line) => !/[\x00-\x08\x0b-\x1f\x7f]/.test(line), 'must not contain control characters other than TAB'),
 });
 
 /** Device-local time `YYYY-MM-DD HH:MM:SS` (or `T`), or a bare date: the whole day from or to it. */

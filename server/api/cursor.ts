@@ -1,6 +1,8 @@
 // Opaque pagination cursor: the (instant, id) of the last item of a page, newest-first order.
 import { AppError } from '../http/errors.ts';
 
+const MAX_BIGINT = 9_223_372_036_854_775_807n;
+
 export function encodeCursor(p: { instant: Date; id: bigint }): string {
   return Buffer.from(JSON.stringify([p.instant.toISOString(), String(p.id)])).toString('base64url');
 }
@@ -9,7 +11,8 @@ export function decodeCursor(cursor: string): { instant: Date; id: bigint } {
   try {
     const [instant, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as [string, string];
     const at = new Date(instant);
-    if (Number.isNaN(at.getTime()) || !/^\d+$/.test(id)) throw new Error('bad cursor');
+    // Postgres bigint and timestamptz bounds: a forged 10^26 must be a 400, not a failed query.
+    if (Number.isNaN(at.getTime()) || at.getUTCFullYear() > 9999 || !/^\d{1,19}$/.test(id) || BigInt(id) > MAX_BIGINT) throw new Error('bad cursor');
     return { instant: at, id: BigInt(id) };
   } catch {
     throw new AppError(400, 'invalid_request', 'cursor: not a cursor this API returned');

@@ -1,6 +1,7 @@
 // What an employee record may hold, checked once at the edge (API body or import line).
 import { z } from 'zod';
 import { shiftField } from '../timesheets/shift.ts';
+import { FIELD_LIMITS, nameProblem } from '../protocol/fields.ts';
 
 export const pinField = z
   .union([z.string(), z.number().int().nonnegative()])
@@ -11,7 +12,13 @@ export const pinField = z
 export const nameField = z
   .string()
   .transform((v) => v.replace(/[\t\r\n]+/g, ' ').trim())
-  .pipe(z.string().min(1, 'must not be empty').max(100, 'must be at most 100 characters'));
+  .pipe(
+    z
+      .string()
+      .min(1, 'must not be empty')
+      .max(FIELD_LIMITS.name, `must be at most ${FIELD_LIMITS.name} characters`)
+      .refine((v) => nameProblem(v) === null, 'must not contain control characters'),
+  );
 
 /** Decimal, or `[15CD5B07]` (4 bytes hex, protocol.md §5.2); empty means no card. */
 export const cardField = z

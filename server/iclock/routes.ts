@@ -147,9 +147,10 @@ async function handle(deps: IclockDeps, verb: string, req: Request, res: Respons
 
   const table = journalTable(verb, query);
   const outcome = device.state === 'approved' ? 'received' : device.state === 'pending' ? 'held' : 'ignored';
-  const upload = await journal(deps, req, { sn, table, rawQuery, body, trusted, now, outcome });
-  // Durable from here on: whatever parsing finds, the device is told its data arrived.
-  if (outcome === 'received') await deps.ingest.apply(upload, device);
+  const leaseUntil = outcome === 'received' ? deps.ingest.leaseFrom(now) : undefined;
+  const upload = await journal(deps, req, { sn, table, rawQuery, body, trusted, now, outcome, leaseUntil });
+  // Durable from here on: whatever parsing finds, the device is told its data arrived; a failed apply is retried.
+  if (outcome === 'received') await deps.ingest.applyJournaled(upload, device);
   else log.info({ table, outcome, uploadId: String(upload.id) }, 'upload journaled for a device that is not approved');
 
   if (verb === 'registry') {
@@ -182,6 +183,7 @@ interface JournalInput {
   trusted: boolean;
   now: Date;
   outcome: 'received' | 'held' | 'ignored';
+  leaseUntil?: Date | undefined;
 }
 
 function journal(deps: IclockDeps, req: Request, input: JournalInput) {
@@ -196,5 +198,6 @@ function journal(deps: IclockDeps, req: Request, input: JournalInput) {
     remoteAddr: clientAddress(req, input.trusted),
     receivedAt: input.trusted ? relayReceivedAt(req, input.now) : input.now,
     outcome: input.outcome,
+    ...(input.leaseUntil ? { leaseUntil: input.leaseUntil } : {}),
   });
 }

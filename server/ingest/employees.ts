@@ -2,7 +2,7 @@
 // while an ERP change for that PIN is still on its way to the clock is older than that change.
 import { EmployeeSync } from '../devices/employee-sync.ts';
 import type { DeviceUser } from '../protocol/operlog.ts';
-import type { IngestDeps } from './process.ts';
+import type { IngestDeps } from './apply.ts';
 
 type Deps = Pick<IngestDeps, 'db' | 'bus' | 'log' | 'commands' | 'clock'>;
 

@@ -1,5 +1,5 @@
 // The journal: every upload's raw bytes are stored before anything reads them. If this insert fails the
-// device is answered 503 and keeps its data.
+// device is answered 503 and keeps its data. The journal is also the ingest queue (process.ts).
 import type { Upload } from '../db/generated/client.ts';
 import type { Db } from '../db/open.ts';
 
@@ -15,6 +15,8 @@ export interface IncomingUpload {
   receivedAt: Date;
   /** held: the device is not approved yet; ignored: the device was rejected. */
   outcome: 'received' | 'held' | 'ignored';
+  /** The journaling request applies the upload itself: no other worker claims it before then. */
+  leaseUntil?: Date;
 }
 
 export async function journalUpload(db: Db, upload: IncomingUpload): Promise<Upload> {
@@ -30,6 +32,8 @@ export async function journalUpload(db: Db, upload: IncomingUpload): Promise<Upl
       remoteAddr: upload.remoteAddr ?? null,
       receivedAt: upload.receivedAt,
       outcome: upload.outcome,
+      attempts: upload.leaseUntil ? 1 : 0,
+      nextAttemptAt: upload.leaseUntil ?? null,
     },
   });
 }

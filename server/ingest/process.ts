@@ -1,144 +1,159 @@
-// Reads a journaled upload and applies it: punches, users, device facts, command results. Runs after the
-// upload is durable; a failure here leaves the upload journaled as `failed`, ready to be re-parsed.
+// The upload journal is the ingest queue. An upload is owned by one process at a time through a lease
+// (`next_attempt_at` in the future): the request that journals it owns it and applies it at once; a
+// failed apply is due again after a growing backoff; the worker claims due rows (`FOR UPDATE SKIP
+// LOCKED`, one statement: no transaction held open, so the single PGlite connection never waits on
+// itself) and applies them, on every receiver sharing the database. Held uploads of a pending clock
+// become claimable when it is approved. Nothing ends in a state a person must notice.
 import type { Logger } from 'pino';
+import type { Clock } from '../clock.ts';
 import type { Device, Upload } from '../db/generated/client.ts';
 import type { Db } from '../db/open.ts';
-import type { CommandQueue } from '../devices/commands.ts';
-import type { DeviceRegistry } from '../devices/registry.ts';
-import { parseAttlog, type RejectedLine } from '../protocol/attlog.ts';
-import { decodeDeviceText } from '../protocol/decode.ts';
-import { parseOptionsLine } from '../protocol/device-facts.ts';
-import { parseCommandResults } from '../protocol/devicecmd.ts';
-import { parseOperlog } from '../protocol/operlog.ts';
-import { iclockVerb, readDeviceQuery } from '../protocol/request.ts';
-import type { Clock } from '../clock.ts';
-import { storeDeviceUsers } from './employees.ts';
-import type { IngestBus } from './events.ts';
-import { storePunches } from './punches.ts';
-import { parseRtlog } from '../protocol/rtlog.ts';
+import type { UploadApplier } from './apply.ts';
 
-export interface IngestDeps {
+export interface IngestQueueDeps {
   db: Db;
-  bus: IngestBus;
-  registry: DeviceRegistry;
-  commands: CommandQueue;
+  applier: UploadApplier;
   clock: Clock;
   log: Logger;
+  /** How often the worker looks for due retries (and for leases another receiver left behind). */
+  pollMs?: number;
 }
 
-interface Outcome {
-  outcome: 'parsed' | 'partial' | 'failed' | 'ignored';
-  linesTotal: number;
-  linesTaken: number;
-  errors: RejectedLine[] | { reason: string }[];
-  /** Cursor to remember for the table (Stamp / OpStamp of the query). */
-  stamp?: [string, string];
-}
+/** How long an owner may take to apply before another receiver may claim the upload. */
+export const LEASE_MS = 60_000;
+const BACKOFF_BASE_MS = 2_000;
+const BACKOFF_MAX_MS = 15 * 60_000;
+const BATCH = 20;
 
-const STAMP_PARAM: Record<string, string[]> = { ATTLOG: ['stamp'], OPERLOG: ['opstamp', 'stamp'], ATTPHOTO: ['photostamp', 'stamp'], BIODATA: ['stamp'] };
+/** Wait before attempt `attempts + 1`: 2 s, 4 s, 8 s … capped at 15 minutes. */
+export function retryDelayMs(attempts: number): number {
+  return Math.min(BACKOFF_MAX_MS, BACKOFF_BASE_MS * 2 ** Math.min(Math.max(attempts - 1, 0), 20));
+}
 
 export class Ingest {
-  constructor(private readonly deps: IngestDeps) {}
+  private pollTimer: NodeJS.Timeout | undefined;
+  private draining: Promise<number> | undefined;
+  private again = false;
+  private stopped = false;
 
-  /** Applies one journaled upload and records its outcome on the journal row. */
-  async apply(upload: Upload, device: Device): Promise<Outcome> {
-    let result: Outcome;
-    try {
-      result = await this.dispatch(upload, device);
-    } catch (err) {
-      this.deps.log.error({ err, sn: upload.sn, uploadId: String(upload.id) }, 'upload journaled but not applied; kept for re-parse');
-      result = { outcome: 'failed', linesTotal: 0, linesTaken: 0, errors: [{ reason: String(err) }] };
-    }
-    await this.recordOutcome(upload, result);
-    if (result.stamp && result.outcome !== 'failed') {
-      // A lost cursor only costs a resend the dedup absorbs; the upload itself is stored.
-      await this.deps.registry
-        .recordStamps(device.sn, Object.fromEntries([result.stamp]))
-        .catch((err: unknown) => this.deps.log.error({ err, sn: device.sn }, 'upload stored but its stamp was not recorded'));
-    }
-    if (result.errors.length > 0 && result.outcome !== 'failed') {
-      this.deps.log.warn({ sn: upload.sn, uploadId: String(upload.id), rejected: result.errors.length }, 'upload has lines that did not parse');
-    }
-    return result;
+  constructor(private readonly deps: IngestQueueDeps) {}
+
+  /** Lease a new journal row starts with: the request that journals it applies it. */
+  leaseFrom(now: Date): Date {
+    return new Date(now.getTime() + LEASE_MS);
   }
 
-  /** Never throws: the upload is durable already, and the device must hear OK for it. */
-  private async recordOutcome(upload: Upload, result: Outcome): Promise<void> {
-    const data = { outcome: result.outcome, linesTotal: result.linesTotal, linesTaken: result.linesTaken, parsedAt: this.deps.clock.now() };
-    try {
-      await this.deps.db.upload.update({ where: { id: upload.id }, data: { ...data, errors: result.errors as object[] } });
-    } catch (err) {
-      this.deps.log.error({ err, uploadId: String(upload.id) }, 'could not record the parse report of an upload');
-      await this.deps.db.upload
-        .update({ where: { id: upload.id }, data: { ...data, errors: [{ reason: 'parse report could not be stored' }] } })
-        .catch(() => undefined);
-    }
+  /** Applies an upload the caller just journaled (it holds the lease). Never throws: a failure is retried later. */
+  async applyJournaled(upload: Upload, device: Device): Promise<boolean> {
+    return this.attempt(upload, device);
   }
 
-  /** Applies the uploads held for a device until it was approved, oldest first. */
+  /** Applies the uploads held for a device now approved, oldest first; returns how many were applied. */
   async applyHeld(device: Device): Promise<number> {
-    return this.applyWhere(device, 'held');
+    return this.drainWhere(device.sn);
   }
 
-  /** Applies uploads journaled but never applied (the process stopped in between). */
-  async applyUnfinished(): Promise<number> {
-    const sns = await this.deps.db.upload.findMany({ where: { outcome: 'received' }, distinct: ['sn'], select: { sn: true } });
-    let count = 0;
-    for (const { sn } of sns) {
-      const device = await this.deps.db.device.findUnique({ where: { sn } });
-      if (device?.state === 'approved') count += await this.applyWhere(device, 'received');
+  /** Starts the worker: at once, then every poll. `releaseLeases` when no other process can hold one (embedded). */
+  async start(options: { releaseLeases: boolean }): Promise<void> {
+    if (options.releaseLeases) {
+      // One process per embedded database: a lease still running belongs to a run that stopped mid-apply.
+      await this.deps.db.$executeRaw`UPDATE uploads SET next_attempt_at = NULL
+        WHERE outcome IN ('received', 'held') AND next_attempt_at > ${this.deps.clock.now()}`;
     }
-    return count;
+    this.stopped = false;
+    const poll = () => {
+      this.pollTimer = setTimeout(() => {
+        this.kick();
+        if (!this.stopped) poll();
+      }, this.deps.pollMs ?? 5_000);
+      this.pollTimer.unref();
+    };
+    poll();
+    await this.drain();
   }
 
-  private async applyWhere(device: Device, outcome: 'held' | 'received'): Promise<number> {
-    let count = 0;
+  /** Stops polling and waits for the apply in progress. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.pollTimer);
+    await this.draining?.catch(() => undefined);
+  }
+
+  /** Drains due uploads soon; several kicks while draining cost one more pass. */
+  kick(): void {
+    if (this.stopped) return;
+    if (this.draining) {
+      this.again = true;
+      return;
+    }
+    void this.drain();
+  }
+
+  /** Applies every due upload of approved clocks until none is left; returns how many were applied. */
+  drain(): Promise<number> {
+    if (this.draining) return this.draining;
+    this.draining = (async () => {
+      let applied = 0;
+      try {
+        do {
+          this.again = false;
+          applied += await this.drainWhere(null);
+        } while (this.again && !this.stopped);
+      } catch (err) {
+        this.deps.log.error({ err }, 'journal queue: could not claim uploads; will try again');
+      } finally {
+        this.draining = undefined;
+      }
+      return applied;
+    })();
+    return this.draining;
+  }
+
+  private async drainWhere(sn: string | null): Promise<number> {
+    let applied = 0;
     for (;;) {
-      const batch = await this.deps.db.upload.findMany({ where: { sn: device.sn, outcome }, orderBy: { id: 'asc' }, take: 50 });
-      for (const upload of batch) await this.apply(upload, device);
-      count += batch.length;
-      if (batch.length < 50) return count;
+      const batch = await this.claim(sn);
+      for (const { upload, device } of batch) if (await this.attempt(upload, device)) applied++;
+      if (batch.length < BATCH || this.stopped) return applied;
     }
   }
 
-  private async dispatch(upload: Upload, device: Device): Promise<Outcome> {
-    const query = readDeviceQuery(upload.query);
-    const stampParam = STAMP_PARAM[upload.table]?.map((name) => query.get(name)).find(Boolean);
-    const stamp: [string, string] | undefined = stampParam ? [upload.table, stampParam] : undefined;
-    const body = Buffer.from(upload.body);
-    const source = upload.via === 'relay' ? 'relay' : 'device';
-    const ctx = { deviceSn: device.sn, zone: this.deps.registry.zoneOf(device), source, uploadId: upload.id, receivedAt: upload.receivedAt } as const;
+  /** Takes up to BATCH due uploads of approved clocks (of one clock when `sn`), oldest first, under a lease. */
+  private async claim(sn: string | null): Promise<{ upload: Upload; device: Device }[]> {
+    const now = this.deps.clock.now();
+    const rows = await this.deps.db.$queryRaw<{ id: bigint }[]>`
+      UPDATE uploads SET outcome = 'received', attempts = attempts + 1, next_attempt_at = ${this.leaseFrom(now)}
+      WHERE id IN (
+        SELECT u.id FROM uploads u JOIN devices d ON d.sn = u.sn
+        WHERE u.outcome IN ('received', 'held') AND d.state = 'approved'
+          AND (u.next_attempt_at IS NULL OR u.next_attempt_at <= ${now})
+          AND (${sn}::text IS NULL OR u.sn = ${sn}::text)
+        ORDER BY u.id LIMIT ${BATCH} FOR UPDATE OF u SKIP LOCKED)
+      RETURNING id`;
+    if (rows.length === 0) return [];
+    const uploads = await this.deps.db.upload.findMany({ where: { id: { in: rows.map((r) => r.id) } }, orderBy: { id: 'asc' } });
+    const devices = new Map((await this.deps.db.device.findMany({ where: { sn: { in: [...new Set(uploads.map((u) => u.sn))] } } })).map((d) => [d.sn, d]));
+    return uploads.map((upload) => ({ upload, device: devices.get(upload.sn)! }));
+  }
 
-    if (iclockVerb(upload.path) === 'devicecmd') {
-      const results = parseCommandResults(decodeDeviceText(body));
-      const { unknown } = await this.deps.commands.recordResults(device.sn, results, this.deps.clock.now());
-      const info = results.find((r) => r.cmd.toUpperCase() === 'INFO' && Object.keys(r.extra).length > 0);
-      if (info) await this.deps.registry.recordInfo(device.sn, { options: info.extra }, info.extra.FWVersion);
-      return { outcome: 'parsed', linesTotal: results.length, linesTaken: results.length - unknown.length, errors: unknown.map((id) => ({ reason: `result for unknown command id ${id}` })) };
+  private async attempt(upload: Upload, device: Device): Promise<boolean> {
+    try {
+      await this.deps.applier.apply(upload, device);
+      return true;
+    } catch (err) {
+      await this.retryLater(upload, err);
+      return false;
     }
-    switch (upload.table) {
-      case 'ATTLOG': {
-        const parsed = parseAttlog(decodeDeviceText(body, 'latin1'));
-        await storePunches(this.deps.db, this.deps.bus, ctx, parsed.punches);
-        return { outcome: parsed.rejected.length ? 'partial' : 'parsed', linesTotal: parsed.lines, linesTaken: parsed.punches.length, errors: parsed.rejected, stamp };
-      }
-      case 'RTLOG': {
-        const parsed = parseRtlog(decodeDeviceText(body));
-        await storePunches(this.deps.db, this.deps.bus, ctx, parsed.punches);
-        return { outcome: parsed.rejected.length ? 'partial' : 'parsed', linesTotal: parsed.lines, linesTaken: parsed.punches.length, errors: parsed.rejected };
-      }
-      case 'OPERLOG': {
-        const parsed = parseOperlog(body);
-        await storeDeviceUsers(this.deps, device.sn, parsed.users);
-        return { outcome: parsed.rejected.length ? 'partial' : 'parsed', linesTotal: parsed.lines, linesTaken: parsed.lines - parsed.rejected.length, errors: parsed.rejected, stamp };
-      }
-      case 'OPTIONS': {
-        const options = parseOptionsLine(decodeDeviceText(body));
-        await this.deps.registry.recordInfo(device.sn, { options }, options.FWVersion);
-        return { outcome: 'parsed', linesTotal: 1, linesTaken: 1, errors: [] };
-      }
-      default:
-        return { outcome: 'ignored', linesTotal: 0, linesTaken: 0, errors: [], stamp };
-    }
+  }
+
+  /** The upload stays journaled and unapplied; it is due again after the backoff (or, failing even that, its lease). */
+  private async retryLater(upload: Upload, err: unknown): Promise<void> {
+    const attempts = Math.max(upload.attempts, 1);
+    const due = new Date(this.deps.clock.now().getTime() + retryDelayMs(attempts));
+    const message = (err instanceof Error ? err.message : String(err)).replace(/\u0000/g, '').slice(0, 2000);
+    this.deps.log.error({ err, sn: upload.sn, uploadId: String(upload.id), attempts, retryAt: due.toISOString() }, 'upload journaled but not applied; will retry');
+    await this.deps.db.upload
+      .update({ where: { id: upload.id }, data: { outcome: 'received', nextAttemptAt: due, lastError: message } })
+      .catch((e: unknown) => this.deps.log.error({ err: e, uploadId: String(upload.id) }, 'could not schedule the retry; the lease will expire instead'));
   }
 }

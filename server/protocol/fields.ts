@@ -44,7 +44,13 @@ export function workcodeProblem(workcode: string): string | null {
   return bounded('workcode', workcode);
 }
 
-export const isPlausibleSerial = (sn: string) => serialProblem(sn) === null;
+/** One of these rules as a zod `superRefine` check, so API input follows the same rule as a clock's. */
+export const fieldRule =
+  (problem: (value: string) => string | null) =>
+  (value: string, ctx: { addIssue(issue: { code: 'custom'; message: string }): void }) => {
+    const reason = problem(value);
+    if (reason) ctx.addIssue({ code: 'custom', message: reason });
+  };
 
 /** Text as it can be shown and stored in a report (JSON text cannot hold NUL): control bytes but TAB become U+FFFD. */
 export function printable(text: string): string {
