@@ -16,7 +16,7 @@ try {
   process.exit(1);
 }
 
-const log = createRelayLogger(config.logLevel);
+const log = createRelayLogger(config.logLevel, { pretty: process.stdout.isTTY });
 const relay = await buildRelay({ config, log });
 
 // Handlers go in before the port is announced: a signal with no listener kills the process outright.

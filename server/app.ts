@@ -14,14 +14,15 @@ import { sessionRoutes } from './auth/session-routes.ts';
 import type { Secrets } from './auth/secrets.ts';
 import type { Clock } from './clock.ts';
 import type { Config } from './config.ts';
-import type { Database } from './db/open.ts';
+import { DatabaseUnavailable, type Database } from './db/open.ts';
 import { ClockDriftMonitor } from './devices/clock-drift.ts';
 import { CommandQueue } from './devices/commands.ts';
 import { correctionRoutes } from './corrections/routes.ts';
 import { EmployeeSync } from './devices/employee-sync.ts';
 import { Recovery } from './devices/recovery.ts';
 import { DeviceRegistry } from './devices/registry.ts';
-import { errorHandler } from './http/errors.ts';
+import { errorHandler, RouteNotFound } from './http/errors.ts';
+import { requestId } from './http/request-id.ts';
 import { iclockRoutes } from './iclock/routes.ts';
 import { IngestBus } from './ingest/events.ts';
 import { UploadApplier } from './ingest/apply.ts';
@@ -94,18 +95,17 @@ export function buildApp(deps: AppDeps, services: Services): express.Express {
   app.disable('x-powered-by');
   app.set('etag', false);
   app.set('trust proxy', 'loopback');
+  app.use(requestId);
 
   app.use(timeUploads(services.metrics));
   // Devices first, on raw bytes: no JSON or form parser may touch an /iclock body.
   app.use(iclockRoutes({ config, db, clock, log, ...services }));
 
   app.get('/healthz', async (_req, res) => {
-    try {
-      await deps.database.withSession((s) => s.query('SELECT 1'));
-      res.json({ status: 'ok' });
-    } catch {
-      res.status(503).json({ status: 'unavailable', message: 'database does not answer' });
-    }
+    await deps.database.withSession((s) => s.query('SELECT 1')).catch(() => {
+      throw new DatabaseUnavailable();
+    });
+    res.json({ status: 'ok' });
   });
 
   app.use(metricsRoutes(services));
@@ -127,7 +127,9 @@ export function buildApp(deps: AppDeps, services: Services): express.Express {
   app.use(relayRoutes({ db, clock, auth: services.auth }));
   app.use(webhookRoutes({ auth: services.auth, webhooks: services.webhooks }));
   app.use(uploadRoutes({ db, ...services }));
-  app.use('/zkteco/api', (req, _res, next) => next(Object.assign(new Error(`No route ${req.method} ${req.originalUrl}`), { status: 404 })));
+  app.use('/zkteco/api', (req) => {
+    throw new RouteNotFound(req.method, req.originalUrl);
+  });
 
   app.use(errorHandler(log));
   return app;

@@ -7,7 +7,7 @@ const ISO_WITH_OFFSET = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?(Z|[+-]
 
 export const MAX_BATCH = 5000;
 
-export const punchSchema = z.object({
+export const punchSchema = z.strictObject({
   user_id: z.union([
     z.number().int('must be an integer').nonnegative('must not be negative').transform(String),
     z.string().trim().min(1, 'must not be empty').superRefine(fieldRule(pinProblem)),

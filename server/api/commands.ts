@@ -9,6 +9,7 @@ import type { Db } from '../db/open.ts';
 import { commandLineFor } from '../devices/command-policy.ts';
 import type { CommandQueue } from '../devices/commands.ts';
 import { isAttlogQuery, type Recovery } from '../devices/recovery.ts';
+import { DeviceNotFound, DeviceRejected } from '../devices/registry.ts';
 import { AppError } from '../http/errors.ts';
 import { normaliseLocalTime } from '../protocol/time.ts';
 
@@ -20,7 +21,7 @@ export interface CommandRouteDeps {
   clock: Clock;
 }
 
-const commandSchema = z.object({
+const commandSchema = z.strictObject({
   command: z
     .string()
     .trim()
@@ -44,7 +45,7 @@ const localTime = (endOfDay: boolean) =>
   });
 
 const recoverSchema = z
-  .object({ from: localTime(false), to: localTime(true) })
+  .strictObject({ from: localTime(false), to: localTime(true) })
   .refine((range) => range.from <= range.to, { message: 'must not be before from', path: ['to'] });
 
 const listSchema = z.object({
@@ -73,13 +74,13 @@ export function commandRoutes(deps: CommandRouteDeps): Router {
 
   const deviceOf = async (sn: string): Promise<Device> => {
     const device = await deps.db.device.findUnique({ where: { sn } });
-    if (!device) throw new AppError(404, 'not_found', `Unknown device ${sn}`);
+    if (!device) throw new DeviceNotFound(sn);
     return device;
   };
   /** Pending devices may have commands waiting for their approval; a rejected one never polls for them. */
   const commandable = async (sn: string): Promise<Device> => {
     const device = await deviceOf(sn);
-    if (device.state === 'rejected') throw new AppError(409, 'device_rejected', `Device ${sn} is rejected; approve it first`);
+    if (device.state === 'rejected') throw new DeviceRejected(sn);
     return device;
   };
 

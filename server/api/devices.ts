@@ -9,7 +9,6 @@ import type { Db } from '../db/open.ts';
 import type { CommandQueue } from '../devices/commands.ts';
 import type { EmployeeSync } from '../devices/employee-sync.ts';
 import { DeviceNotFound, type DeviceRegistry } from '../devices/registry.ts';
-import { AppError } from '../http/errors.ts';
 import type { Ingest } from '../ingest/process.ts';
 import { isValidZone } from '../protocol/time.ts';
 
@@ -44,7 +43,7 @@ export function deviceJson(device: Device, now: Date, zone: string, counts?: { p
   };
 }
 
-const patchSchema = z.object({
+const patchSchema = z.strictObject({
   name: z.string().trim().max(100).nullable().optional(),
   timezone: z.string().refine(isValidZone, 'must be an IANA time zone such as Europe/Paris').optional(),
 });
@@ -63,19 +62,14 @@ export function deviceRoutes(deps: DeviceRouteDeps): Router {
 
   const decide = (state: 'approved' | 'rejected') => async (req: import('express').Request, res: import('express').Response) => {
     const sn = String(req.params.sn);
-    try {
-      const before = await deps.db.device.findUnique({ where: { sn } });
-      const device = await deps.registry.setState(sn, state);
-      await recordAudit(deps.db, actorOf(res), { action: state === 'approved' ? 'device.approve' : 'device.reject', entity: 'device', entityId: sn, before: before && { state: before.state }, after: { state } });
-      const applied = state === 'approved' ? await deps.ingest.applyHeld(device) : 0;
-      // A clock approved now learns the current employees (serialised with the bus listener, which sees the same approval).
-      if (state === 'approved') await deps.employees.syncAllTo(device.sn);
-      const employees = state === 'approved' ? (await deps.commands.pendingStartingWith(device.sn, 'DATA UPDATE USERINFO ')).length : 0;
-      res.json({ ...(await counted(device)), held_uploads_applied: applied, employee_updates_pending: employees });
-    } catch (err) {
-      if (err instanceof DeviceNotFound) throw new AppError(404, 'not_found', err.message);
-      throw err;
-    }
+    const before = await deps.db.device.findUnique({ where: { sn } });
+    const device = await deps.registry.setState(sn, state);
+    await recordAudit(deps.db, actorOf(res), { action: state === 'approved' ? 'device.approve' : 'device.reject', entity: 'device', entityId: sn, before: before && { state: before.state }, after: { state } });
+    const applied = state === 'approved' ? await deps.ingest.applyHeld(device) : 0;
+    // A clock approved now learns the current employees (serialised with the bus listener, which sees the same approval).
+    if (state === 'approved') await deps.employees.syncAllTo(device.sn);
+    const employees = state === 'approved' ? (await deps.commands.pendingStartingWith(device.sn, 'DATA UPDATE USERINFO ')).length : 0;
+    res.json({ ...(await counted(device)), held_uploads_applied: applied, employee_updates_pending: employees });
   };
 
   router.get('/zkteco/api/devices', admin, async (_req, res) => {
@@ -87,7 +81,7 @@ export function deviceRoutes(deps: DeviceRouteDeps): Router {
   router.patch('/zkteco/api/devices/:sn', admin, async (req, res) => {
     const patch = patchSchema.parse(req.body ?? {});
     const existing = await deps.db.device.findUnique({ where: { sn: String(req.params.sn) } });
-    if (!existing) throw new AppError(404, 'not_found', `Unknown device ${req.params.sn}`);
+    if (!existing) throw new DeviceNotFound(String(req.params.sn));
     const device = await deps.db.device.update({ where: { sn: existing.sn }, data: patch });
     const changed = (Object.keys(patch) as (keyof typeof patch)[]).filter((k) => patch[k] !== undefined && patch[k] !== existing[k]);
     if (changed.length > 0) {

@@ -11,6 +11,13 @@ import { pgliteSession, pgSession, type SqlSession } from './sql.ts';
 
 export type Db = PrismaClient;
 
+/** The database did not answer (health check). */
+export class DatabaseUnavailable extends Error {
+  constructor() {
+    super('database does not answer');
+  }
+}
+
 export interface Database {
   prisma: PrismaClient;
   kind: 'embedded' | 'postgres';

@@ -29,7 +29,7 @@ export const cardField = z
 /** 0 user, 2 enroller, 6 admin, 10 custom, 14 super-admin. */
 export const privilegeField = z.number().int().refine((p) => [0, 2, 6, 10, 14].includes(p), 'must be 0, 2, 6, 10 or 14');
 
-export const newEmployeeSchema = z.object({
+export const newEmployeeSchema = z.strictObject({
   pin: pinField,
   name: nameField,
   card: cardField.default(''),
@@ -39,7 +39,7 @@ export const newEmployeeSchema = z.object({
 /** One line of an import file (pin, name, card; no privilege column). */
 export const importRowSchema = z.object({ pin: pinField, name: nameField, card: cardField });
 
-export const employeePatchSchema = z.object({
+export const employeePatchSchema = z.strictObject({
   name: nameField.optional(),
   card: cardField.optional(),
   privilege: privilegeField.optional(),

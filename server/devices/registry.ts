@@ -85,3 +85,10 @@ export class DeviceNotFound extends Error {
     super(`Unknown device ${sn}`);
   }
 }
+
+/** A rejected clock never polls, so nothing may be queued for it. */
+export class DeviceRejected extends Error {
+  constructor(readonly sn: string) {
+    super(`Device ${sn} is rejected; approve it first`);
+  }
+}

@@ -2,6 +2,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import type { Logger } from 'pino';
 import { inject } from 'vitest';
 import { fixedClock, systemClock, type Clock } from '../../server/clock.ts';
 import { readConfig, type Config } from '../../server/config.ts';
@@ -26,7 +27,8 @@ export interface TestReceiver {
 }
 
 /** env: receiver settings (strings as in the environment); clockAt pins the clock (fixtures' now_utc). */
-export async function startTestReceiver(options: { env?: Record<string, string>; clockAt?: string } = {}): Promise<TestReceiver> {
+/** log: a logger of the test's own (to read what the receiver logs); default silent unless TEST_LOG_LEVEL. */
+export async function startTestReceiver(options: { env?: Record<string, string>; clockAt?: string; log?: Logger } = {}): Promise<TestReceiver> {
   const dataDir = await mkdtemp(path.join(os.tmpdir(), 'zk-recv-'));
   const config = readConfig({
     API_TOKENS: TEST_TOKEN,
@@ -40,7 +42,7 @@ export async function startTestReceiver(options: { env?: Record<string, string>;
   });
   const db = await freshDatabase({ template: inject('databaseTemplate') });
   const clock = options.clockAt ? fixedClock(options.clockAt) : systemClock;
-  const log = createLogger(config.logLevel);
+  const log = options.log ?? createLogger(config.logLevel);
   const receiver = await startReceiver({ config, database: db.database, clock, log }, { port: 0, host: '127.0.0.1' });
   return {
     url: receiver.url,
