@@ -1,7 +1,7 @@
 // Relay settings: read once from the environment, validated, frozen. Nothing else in relay/ reads process.env.
 import path from 'node:path';
 import { z } from 'zod';
-import { ConfigError, parseSettings } from '../server/settings.ts';
+import { ConfigError, parseSettings, portSetting } from '../server/settings.ts';
 import { defaultRelayName } from './heartbeat.ts';
 
 const schema = z.object({
@@ -11,7 +11,7 @@ const schema = z.object({
     .refine((value) => /^https?:\/\//i.test(value), 'must start with http:// or https://'),
   RELAY_TOKEN: z.string({ error: 'is required (a Bearer token of the receiver)' }).trim().min(1, 'must not be empty'),
   RELAY_DATA_DIR: z.string().min(1).default('./relay-data'),
-  RELAY_PORT: z.coerce.number().int().min(0).max(65535).default(8090),
+  RELAY_PORT: portSetting(8090),
   RELAY_HOST: z.string().min(1).default('0.0.0.0'),
   RELAY_QUEUE_MAX_MB: z.coerce.number().positive().default(1024),
   RELAY_NAME: z.string().trim().min(1).max(100).regex(/^[^\x00-\x1f\x7f]*$/, 'must not contain control characters').optional(),

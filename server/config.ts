@@ -2,17 +2,15 @@
 import path from 'node:path';
 import { z } from 'zod';
 import { isValidZone } from './protocol/time.ts';
-import { ConfigError, parseSettings } from './settings.ts';
+import { commaList, ConfigError, parseSettings, portSetting } from './settings.ts';
 import type { PairingRules } from './timesheets/rules.ts';
 
-const list = z
-  .string()
-  .optional()
-  .transform((value) => (value ?? '').split(',').map((item) => item.trim()).filter(Boolean));
+/** Staff passwords (CONTRACT: at least 10 characters); the admin's from the environment too. */
+export const MIN_PASSWORD_LENGTH = 10;
 
 const schema = z
   .object({
-    PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+    PORT: portSetting(3000),
     HOST: z.string().min(1).default('0.0.0.0'),
     DATABASE_URL: z
       .string()
@@ -20,15 +18,15 @@ const schema = z
       .optional()
       .or(z.literal('').transform(() => undefined)),
     DATA_DIR: z.string().min(1).default('./data'),
-    API_TOKENS: list,
+    API_TOKENS: commaList('token-one,token-two'),
     JWT_SECRET: z.string().min(16, 'must be at least 16 characters').optional().or(z.literal('').transform(() => undefined)),
     DEVICE_TIMEZONE: z
       .string()
       .default(() => Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC')
       .refine(isValidZone, 'must be an IANA time zone such as Europe/Paris'),
-    DEVICE_SERIALS: list,
+    DEVICE_SERIALS: commaList('AEWD200560017,CGXH201760005'),
     ADMIN_USER: z.string().optional(),
-    ADMIN_PASSWORD: z.string().optional(),
+    ADMIN_PASSWORD: z.string().min(MIN_PASSWORD_LENGTH, `must be at least ${MIN_PASSWORD_LENGTH} characters`).optional(),
     TIMESHEET_PAIRING: z.enum(['sequence', 'key']).default('sequence'),
     TIMESHEET_DOUBLE_TAP_SECONDS: z.coerce.number().int().min(0, 'must be 0 or more seconds').max(3600, 'must be at most 3600 seconds').default(60),
     TIMESHEET_MAX_SESSION_HOURS: z.coerce.number().positive('must be more than 0 hours').max(48, 'must be at most 48 hours').default(14),

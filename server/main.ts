@@ -1,6 +1,9 @@
 // The ERP receiver: the only place that reads the environment, listens and handles signals.
 import 'dotenv/config';
+import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
+import { adminPasswordFile } from './auth/staff.ts';
+import { startupBanner } from './banner.ts';
 import { systemClock } from './clock.ts';
 import { ConfigError, readConfig } from './config.ts';
 import { openDatabase } from './db/open.ts';
@@ -26,27 +29,23 @@ async function main(): Promise<void> {
   });
   const receiver = await startReceiver({ config, database, clock: systemClock, log });
 
-  const lines = [
-    `ZKTeco receiver listening on ${receiver.url.replace('127.0.0.1', config.host)} (devices: /iclock, API: /zkteco/api, live page: /employees/attendance/live)`,
-    `Database: ${database.describe}`,
-  ];
-  if (receiver.secrets.generatedTokenFile) {
-    const token = (await readFile(receiver.secrets.generatedTokenFile, 'utf8')).trim();
-    lines.push(`API token (generated now, shown once; kept in ${receiver.secrets.generatedTokenFile}): ${token}`);
-  } else if (receiver.secrets.tokenFile) {
-    lines.push(`API token: in ${receiver.secrets.tokenFile}`);
-  } else {
-    lines.push('API tokens: from API_TOKENS');
-  }
-  // A newcomer must know how to get past the sign-in form.
-  const signIn = `${receiver.url.replace('127.0.0.1', config.host)}/employees/login`;
-  if (receiver.generatedAdmin) {
-    const { username, password, file } = receiver.generatedAdmin;
-    lines.push(`Live page sign-in: ${signIn} as ${username} / ${password} (generated now, shown once; kept in ${file})`);
-  } else {
-    const staffAccounts = await database.prisma.staffUser.count();
-    lines.push(`Live page sign-in: ${signIn} (${staffAccounts} staff account${staffAccounts === 1 ? '' : 's'})`);
-  }
+  const { generatedTokenFile, tokenFile } = receiver.secrets;
+  const passwordFile = adminPasswordFile(config.dataDir);
+  const lines = startupBanner({
+    host: config.host,
+    port: Number(new URL(receiver.url).port),
+    database: database.describe,
+    token: {
+      generated: generatedTokenFile ? { file: generatedTokenFile, value: (await readFile(generatedTokenFile, 'utf8')).trim() } : undefined,
+      file: tokenFile,
+    },
+    admin: {
+      generated: receiver.generatedAdmin,
+      fromSettings: config.admin?.user,
+      passwordFile: existsSync(passwordFile) ? passwordFile : undefined,
+      staffAccounts: await database.prisma.staffUser.count(),
+    },
+  });
   // Signal handlers go in before the banner: a signal with no listener kills the process outright.
   let stopping = false;
   const stop = async (signal: string) => {

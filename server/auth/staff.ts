@@ -41,6 +41,9 @@ export async function upsertStaffUser(db: Db, account: { username: string; passw
 
 export const FIRST_ADMIN = 'admin';
 
+/** Where the first admin's generated password is kept. */
+export const adminPasswordFile = (dataDir: string) => path.join(dataDir, 'admin-password');
+
 export interface GeneratedAdmin {
   username: string;
   password: string;
@@ -55,7 +58,7 @@ export interface GeneratedAdmin {
 export async function ensureAdminAccount(db: Db, admin: { user: string; password: string } | undefined, dataDir: string): Promise<GeneratedAdmin | undefined> {
   if (!admin) {
     if ((await db.staffUser.count()) > 0) return undefined;
-    const file = path.join(dataDir, 'admin-password');
+    const file = adminPasswordFile(dataDir);
     const { value, created } = await readOrCreateSecret(file);
     await ensureAdminAccount(db, { user: FIRST_ADMIN, password: value }, dataDir);
     return created ? { username: FIRST_ADMIN, password: value, file } : undefined;

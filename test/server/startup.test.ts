@@ -21,6 +21,10 @@ describe('configuration', () => {
     [{ DATABASE_URL: 'mysql://x' }, /^Invalid setting DATABASE_URL: /],
     [{ ADMIN_USER: 'boss' }, /^Invalid setting ADMIN_PASSWORD: /],
     [{ JWT_SECRET: 'short' }, /^Invalid setting JWT_SECRET: /],
+    [{ PORT: 'abc' }, /^Invalid setting PORT: must be a port number \(0 to 65535\)$/],
+    [{ PORT: '3000.5' }, /^Invalid setting PORT: must be a port number/],
+    [{ ADMIN_USER: 'boss', ADMIN_PASSWORD: '123456789' }, /^Invalid setting ADMIN_PASSWORD: must be at least 10 characters$/],
+    [{ DEVICE_SERIALS: 'AEWD200560017;CGXH201760005' }, /^Invalid setting DEVICE_SERIALS: must be separated by commas, not semicolons \(e\.g\. AEWD200560017,CGXH201760005\)$/],
   ])('%j is refused with one line naming it', (env, message) => {
     expect(() => readConfig(env)).toThrow(message);
   });
@@ -30,6 +34,7 @@ describe('configuration', () => {
     expect(config).toMatchObject({ port: 3000, host: '0.0.0.0', databaseUrl: undefined, apiTokens: [], deviceSerials: [] });
     expect(Object.isFrozen(config)).toBe(true);
     expect(readConfig({ API_TOKENS: ' a, b ,,', DEVICE_SERIALS: 'X1' })).toMatchObject({ apiTokens: ['a', 'b'], deviceSerials: ['X1'] });
+    expect(readConfig({ PORT: ' 8080 ', ADMIN_USER: 'boss', ADMIN_PASSWORD: '0123456789' })).toMatchObject({ port: 8080, admin: { user: 'boss' } });
   });
 });
 
@@ -37,7 +42,7 @@ describe('npm start', () => {
   it('stops at start-up with one clear line for a wrong setting', async () => {
     const run = runMain({ PORT: '99999', DATA_DIR: dataDir });
     expect(await run.exited).toBe(1);
-    expect(run.err().trim()).toBe('Invalid setting PORT: Too big: expected number to be <=65535');
+    expect(run.err().trim()).toBe('Invalid setting PORT: must be a port number (0 to 65535)');
   });
 
   it('runs with no set-up: embedded database, a generated token printed once, healthz, clean SIGTERM', async () => {
@@ -59,6 +64,8 @@ describe('npm start', () => {
     await expect.poll(() => again.out(), { timeout: 30_000 }).toMatch(/API token: in /);
     expect(again.out()).not.toContain(token);
     expect(again.out()).not.toContain(password);
+    // Where the admin password is, even when it is not printed.
+    expect(again.out()).toContain(`/employees/login as admin (password kept in ${path.join(dataDir, 'admin-password')})`);
     again.child.kill('SIGINT');
     expect(await again.exited, again.err()).toBe(0);
   });
