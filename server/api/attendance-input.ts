@@ -22,10 +22,14 @@ export const punchSchema = z.strictObject({
     ctx.addIssue({ code: 'custom', message: 'must be "YYYY-MM-DD HH:MM:SS" (device-local) or ISO 8601 with an offset, from 1970 on' });
     return z.NEVER;
   }),
-  punch_type: z.enum(['in', 'out'], { error: 'must be "in" or "out"' }),
+  // Optional when `status` is given: then typed from it exactly as a clock's punch is (protocol/attlog.ts).
+  punch_type: z.enum(['in', 'out'], { error: 'must be "in" or "out"' }).optional(),
   device_sn: z.string().trim().superRefine(fieldRule(serialProblem)).optional(),
   status: z.number().int().min(-1).max(999).optional(),
   verify: z.number().int().min(0).max(999).optional(),
+}).refine((punch) => punch.punch_type !== undefined || punch.status !== undefined, {
+  path: ['punch_type'],
+  message: 'must be "in" or "out" (or give the clock\'s status code)',
 });
 
 export type PunchInput = z.infer<typeof punchSchema>;

@@ -9,7 +9,8 @@ import type { Db } from '../db/open.ts';
 import { commandLineFor } from '../devices/command-policy.ts';
 import type { CommandQueue } from '../devices/commands.ts';
 import { isAttlogQuery, type Recovery } from '../devices/recovery.ts';
-import { DeviceNotFound, DeviceRejected } from '../devices/registry.ts';
+import { DeviceNotFound, DeviceRejected, NotAClock } from '../devices/registry.ts';
+import { API_DEVICE_SN } from './api-devices.ts';
 import { AppError } from '../http/errors.ts';
 import { normaliseLocalTime } from '../protocol/time.ts';
 
@@ -77,9 +78,10 @@ export function commandRoutes(deps: CommandRouteDeps): Router {
     if (!device) throw new DeviceNotFound(sn);
     return device;
   };
-  /** Pending devices may have commands waiting for their approval; a rejected one never polls for them. */
+  /** Pending devices may have commands waiting for their approval; a rejected one, or the API's pseudo-device, never polls. */
   const commandable = async (sn: string): Promise<Device> => {
     const device = await deviceOf(sn);
+    if (device.sn === API_DEVICE_SN) throw new NotAClock(sn);
     if (device.state === 'rejected') throw new DeviceRejected(sn);
     return device;
   };

@@ -86,6 +86,13 @@ export class DeviceNotFound extends Error {
   }
 }
 
+/** A serial that is no clock (the API's pseudo-device): it never polls, so nothing may be queued for it. */
+export class NotAClock extends Error {
+  constructor(readonly sn: string) {
+    super(`${sn} is not a clock (it holds the punches sent through the API): it takes no commands and has no log to recover`);
+  }
+}
+
 /** A rejected clock never polls, so nothing may be queued for it. */
 export class DeviceRejected extends Error {
   constructor(readonly sn: string) {

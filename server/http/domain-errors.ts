@@ -3,7 +3,7 @@
 // ADDING A DOMAIN ERROR IS ONE LINE: `[YourError, status, 'code'],` below (plus its import). Its message
 // becomes the reply's `message`, so write it for the API user.
 import { DatabaseUnavailable } from '../db/open.ts';
-import { DeviceNotFound, DeviceRejected } from '../devices/registry.ts';
+import { DeviceNotFound, DeviceRejected, NotAClock } from '../devices/registry.ts';
 import { EmployeeExists, EmployeeNotFound, ImportHeaderInvalid } from '../devices/employee-directory.ts';
 
 type ErrorClass = abstract new (...args: any[]) => Error;
@@ -16,6 +16,7 @@ export const domainErrors = (): readonly DomainErrorRule[] => [
   [DatabaseUnavailable, 503, 'unavailable'],
   [DeviceNotFound, 404, 'not_found'],
   [DeviceRejected, 409, 'device_rejected'],
+  [NotAClock, 409, 'not_a_clock'],
   [EmployeeNotFound, 404, 'not_found'],
   [EmployeeExists, 409, 'conflict'],
   [ImportHeaderInvalid, 400, 'invalid_request'],

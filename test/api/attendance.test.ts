@@ -64,6 +64,21 @@ describe('POST /zkteco/api/attendance', () => {
     expect(res.body.message.startsWith(field)).toBe(true);
   });
 
+  it('a punch with the clock\'s status and no punch_type is typed as the clock\'s would be; neither is 400', async () => {
+    const res = await post([
+      { user_id: 5, timestamp: '2025-12-07 08:00:00', status: 0 },
+      { user_id: 5, timestamp: '2025-12-07 12:00:00', status: 1 },
+      { user_id: 5, timestamp: '2025-12-07 13:00:00', status: 4 },
+      { user_id: 5, timestamp: '2025-12-07 17:00:00', status: 255 },
+      { user_id: 5, timestamp: '2025-12-07 18:00:00', status: 1, punch_type: 'in' },
+    ]);
+    expect(res.status).toBe(201);
+    expect(res.body.punches.map((p: { punch_type: string; status: number }) => `${p.status}:${p.punch_type}`)).toEqual(['0:in', '1:out', '4:in', '255:unknown', '1:in']);
+    const neither = await post({ user_id: 5, timestamp: '2025-12-07 19:00:00' });
+    expect(neither.status).toBe(400);
+    expect(neither.body.message).toBe('punch_type: must be "in" or "out" (or give the clock\'s status code)');
+  });
+
   it('400 for a body that is not JSON', async () => {
     const res = await request(t.url).post('/zkteco/api/attendance').set('Authorization', `Bearer ${t.token}`).set('Content-Type', 'application/json').send('{"user_id": 1,');
     expect(res.status).toBe(400);

@@ -65,6 +65,18 @@ describe('recovery asked by an admin', () => {
     expect(missing.body.message).toMatch(/^to:/);
     expect((await api(t, 'POST', '/zkteco/api/devices/NOSUCHCLOCK/recover', { body: { from: '2025-12-06', to: '2025-12-06' } })).status).toBe(404);
   });
+
+  it('refuses the API pseudo-device: it is no clock, nothing would ever answer', async () => {
+    // Two approved clocks: a punch without device_sn goes to the pseudo-device API.
+    await approvedClock(t, 'RECOVER0004');
+    await api(t, 'POST', '/zkteco/api/attendance', { body: { user_id: 1, timestamp: '2025-12-06 08:00:00', punch_type: 'in' } });
+    expect((await t.database.prisma.device.findUnique({ where: { sn: 'API' } }))?.state).toBe('approved');
+    const recover = await api(t, 'POST', '/zkteco/api/devices/API/recover', { body: { from: '2025-12-06', to: '2025-12-06' } });
+    expect(recover.status).toBe(409);
+    expect(recover.body.error).toBe('not_a_clock');
+    expect((await api(t, 'POST', '/zkteco/api/devices/API/commands', { body: { command: 'INFO' } })).status).toBe(409);
+    expect(await t.database.prisma.command.count({ where: { deviceSn: 'API' } })).toBe(0);
+  });
 });
 
 describe('recovery after an outage', () => {
