@@ -8,6 +8,7 @@ import type { Device } from '../db/generated/client.ts';
 import type { Db } from '../db/open.ts';
 import type { CommandQueue } from '../devices/commands.ts';
 import type { EmployeeSync } from '../devices/employee-sync.ts';
+import { heldPunchCount } from '../devices/held-punches.ts';
 import { DeviceNotFound, type DeviceRegistry } from '../devices/registry.ts';
 import type { Ingest } from '../ingest/process.ts';
 import { isValidZone } from '../protocol/time.ts';
@@ -55,7 +56,7 @@ export function deviceRoutes(deps: DeviceRouteDeps): Router {
   const counted = async (device: Device) => {
     const [punches, held] = await Promise.all([
       deps.db.punch.count({ where: { deviceSn: device.sn } }),
-      deps.db.upload.count({ where: { sn: device.sn, outcome: 'held' } }),
+      heldPunchCount(deps.db, device.sn),
     ]);
     return deviceJson(device, deps.clock.now(), deps.registry.zoneOf(device), { punches, held });
   };

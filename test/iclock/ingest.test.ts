@@ -65,10 +65,14 @@ describe('device uploads', () => {
     expect(res.text).toBe('OK:2');
     expect(await punches('STRANGER1')).toHaveLength(0);
     const list = await request(t.url).get('/zkteco/api/devices').auth(t.token, { type: 'bearer' }).expect(200);
-    expect(list.body.items.find((d: { sn: string }) => d.sn === 'STRANGER1')).toMatchObject({ state: 'pending', counts: { punches: 0, held: 1 } });
+    // counts.held is punches: two here, then three once a resend brings one new punch and one known.
+    expect(list.body.items.find((d: { sn: string }) => d.sn === 'STRANGER1')).toMatchObject({ state: 'pending', counts: { punches: 0, held: 2 } });
+    await upload('STRANGER1', '6\t2025-12-07 09:01:00\t0\t1\n7\t2025-12-07 09:02:00\t1\t1\n').expect(200);
+    const again = await request(t.url).get('/zkteco/api/devices').auth(t.token, { type: 'bearer' }).expect(200);
+    expect(again.body.items.find((d: { sn: string }) => d.sn === 'STRANGER1')).toMatchObject({ counts: { punches: 0, held: 3 } });
     const approved = await request(t.url).post('/zkteco/api/devices/STRANGER1/approve').auth(t.token, { type: 'bearer' }).expect(200);
-    expect(approved.body).toMatchObject({ state: 'approved', held_uploads_applied: 1, counts: { punches: 2, held: 0 } });
-    expect(await punches('STRANGER1')).toHaveLength(2);
+    expect(approved.body).toMatchObject({ state: 'approved', held_uploads_applied: 2, counts: { punches: 3, held: 0 } });
+    expect(await punches('STRANGER1')).toHaveLength(3);
     await request(t.url).post('/zkteco/api/devices/NOPE/approve').auth(t.token, { type: 'bearer' }).expect(404);
   });
 
