@@ -1,5 +1,6 @@
 // Employee import files: `pin,name,card` with a header on line 1; RFC 4180 quoting, so a name may hold
-// a comma ("Müller, José"). Line numbers are the file's own, header included.
+// a comma ("Müller, José"). Excel in French (and other comma-decimal locales) writes `;` instead of `,`:
+// the header line tells which. Line numbers are the file's own, header included.
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 const windows1252 = new TextDecoder('windows-1252');
@@ -18,8 +19,17 @@ export interface CsvRecord {
   fields: string[];
 }
 
+export type CsvDelimiter = ',' | ';';
+
+/** `;` when the header line (outside quotes) has more semicolons than commas, else `,`. */
+export function csvDelimiter(text: string): CsvDelimiter {
+  const header = text.replace(/^\uFEFF/, '').split(/\r?\n/, 1)[0]!.replace(/"[^"]*"/g, '');
+  const count = (ch: string) => header.split(ch).length - 1;
+  return count(';') > count(',') ? ';' : ',';
+}
+
 /** Records with the line each starts on; blank lines are skipped. */
-export function parseCsv(text: string): CsvRecord[] {
+export function parseCsv(text: string, delimiter: CsvDelimiter = csvDelimiter(text)): CsvRecord[] {
   const source = text.replace(/^\uFEFF/, '');
   const records: CsvRecord[] = [];
   let fields: string[] = [];
@@ -52,7 +62,7 @@ export function parseCsv(text: string): CsvRecord[] {
       quoted = true;
       touched = true;
       field = '';
-    } else if (ch === ',') {
+    } else if (ch === delimiter) {
       fields.push(field);
       field = '';
       touched = true;

@@ -4,7 +4,7 @@ import type { Clock } from '../clock.ts';
 import { Prisma, type Employee } from '../db/generated/client.ts';
 import type { Db } from '../db/open.ts';
 import type { IngestBus } from '../ingest/events.ts';
-import { importColumns, parseCsv } from './employee-csv.ts';
+import { csvDelimiter, importColumns, parseCsv } from './employee-csv.ts';
 import { importRowSchema, type EmployeePatch, type NewEmployee } from './employee-fields.ts';
 import type { EmployeeSync } from './employee-sync.ts';
 
@@ -78,7 +78,8 @@ export class EmployeeDirectory {
 
   /** `pin,name,card` with a header; each bad line is reported, the good ones are applied. */
   async importCsv(text: string): Promise<ImportReport> {
-    const [header, ...records] = parseCsv(text);
+    const delimiter = csvDelimiter(text);
+    const [header, ...records] = parseCsv(text, delimiter);
     if (!header) throw new ImportHeaderInvalid('header: the file is empty; line 1 must be pin,name,card');
     const columns = importColumns(header.fields);
     if (typeof columns === 'string') throw new ImportHeaderInvalid(`header: line 1 must name the columns pin,name,card (no "${columns}" column)`);
@@ -86,7 +87,7 @@ export class EmployeeDirectory {
     const seen = new Map<string, number>();
     for (const { line, fields } of records) {
       if (fields.length > header.fields.length) {
-        report.errors.push({ line, reason: `has ${fields.length} fields, the header has ${header.fields.length} (quote a name that holds a comma)` });
+        report.errors.push({ line, reason: `has ${fields.length} fields, the header has ${header.fields.length} (quote a name that holds a ${delimiter === ';' ? 'semicolon' : 'comma'})` });
         continue;
       }
       const cell = (at: number) => (at >= 0 ? (fields[at] ?? '') : '');

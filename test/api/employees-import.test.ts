@@ -69,6 +69,18 @@ describe('POST /zkteco/api/employees/import', () => {
     expect((await api(t, 'GET', '/zkteco/api/employees/60')).body.name).toBe('François Lévêque');
   });
 
+  it('a semicolon file from French Excel (Windows-1252, CRLF) is read as such', async () => {
+    const bytes = Buffer.from('pin;name;card\r\n' + '61;Dupont, Ren\xe9e;123\r\n62;"Martin; Jo\xebl";\r\n63;Trop;de;champs\r\n', 'latin1');
+    const res = await fetch(`${t.url}/zkteco/api/employees/import`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${t.token}`, 'Content-Type': 'text/csv' },
+      body: new Uint8Array(bytes),
+    });
+    expect(await res.json()).toMatchObject({ created: 2, errors: [{ line: 4, reason: 'has 4 fields, the header has 3 (quote a name that holds a semicolon)' }] });
+    expect((await api(t, 'GET', '/zkteco/api/employees/61')).body).toMatchObject({ name: 'Dupont, Renée', card: '123' });
+    expect((await api(t, 'GET', '/zkteco/api/employees/62')).body.name).toBe('Martin; Joël');
+  });
+
   it('a file without a usable header is refused with 400 naming the header', async () => {
     const res = await api(t, 'POST', '/zkteco/api/employees/import', { csv: '1,Someone,2\n' });
     expect(res.status).toBe(400);

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { encodeGb18030 } from '../../server/devices/device-encoding.ts';
 import { attlogQueryInTForm, commandLineFor, deliveryPolicy } from '../../server/devices/command-policy.ts';
 import { deleteUserCommand, updateUserCommand } from '../../server/devices/employee-commands.ts';
-import { importColumns, parseCsv } from '../../server/devices/employee-csv.ts';
+import { csvDelimiter, importColumns, parseCsv } from '../../server/devices/employee-csv.ts';
 
 describe('parseCsv', () => {
   it('keeps the line each record starts on, skips blank lines, reads quotes, CRLF and a BOM', () => {
@@ -23,6 +23,25 @@ describe('parseCsv', () => {
     ]);
   });
 
+  it.each([
+    ['pin,name,card\n1,A,2', ','],
+    ['pin;name;card\r\n1;A;2', ';'],
+    ['\uFEFFpin;name;card\n', ';'],
+    ['pin;name\n', ';'],
+    ['"pin;x",name,card\n', ','],
+    ['pin\n1\n', ','],
+  ])('the header line %j says the delimiter is %s', (text, delimiter) => {
+    expect(csvDelimiter(text)).toBe(delimiter);
+  });
+
+  it('reads a semicolon file, commas inside names included', () => {
+    expect(parseCsv('pin;name;card\r\n1;Dubois, Hélène;\r\n2;"A;B";7\r\n')).toEqual([
+      { line: 1, fields: ['pin', 'name', 'card'] },
+      { line: 2, fields: ['1', 'Dubois, Hélène', ''] },
+      { line: 3, fields: ['2', 'A;B', '7'] },
+    ]);
+  });
+
   it('finds the columns in any order and case, and names the one missing', () => {
     expect(importColumns(['Name', 'PIN', 'Card'])).toEqual({ pin: 1, name: 0, card: 2 });
     expect(importColumns(['pin', 'name'])).toEqual({ pin: 0, name: 1, card: -1 });
@@ -38,11 +57,13 @@ describe('command lines', () => {
     expect(deleteUserCommand('016')).toBe('DATA DELETE USERINFO PIN=016');
   });
 
-  it('GB18030 encoding round-trips Chinese and the accents GB2312 knows; the rest becomes ?', () => {
+  it('GB18030 encoding round-trips every character: two-byte GB2312 ones and four-byte ones alike', () => {
     const gb = new TextDecoder('gb18030');
     expect(encodeGb18030('李娜').toString('hex')).toBe('c0eec4c8');
     expect(gb.decode(encodeGb18030('PIN=1\tName=张伟 José Lü'))).toBe('PIN=1\tName=张伟 José Lü');
-    expect(gb.decode(encodeGb18030('😀'))).toBe('?');
+    // Four-byte sequences: a rare surname character (CJK Ext. B), an emoji, a Latin letter outside GB2312.
+    expect(encodeGb18030('𠀀').toString('hex')).toBe('95328236');
+    for (const name of ['𠀀明', '😀', 'Ŵiktor', '䶮']) expect(gb.decode(encodeGb18030(name))).toBe(name);
   });
 
   it('named commands map to iClock lines; anything else is sent as written', () => {
