@@ -73,7 +73,7 @@ export function buildServices(deps: AppDeps): Services {
   const bus = new IngestBus();
   const auth = new Authenticator(deps.secrets.apiTokens, deps.secrets.jwtSecret);
   const registry = new DeviceRegistry(db, deps.config, bus);
-  const commands = new CommandQueue(db);
+  const commands = new CommandQueue(db, deps.clock);
   const applier = new UploadApplier({ db, bus, registry, commands, clock: deps.clock, log: deps.log });
   const ingest = new Ingest({ db, applier, clock: deps.clock, log: deps.log });
   const employees = new EmployeeSync({ db, commands, log: deps.log }).listen(bus);

@@ -1,5 +1,6 @@
 // Per-device command queue in Postgres (protocol.md §6): handed out on getrequest, closed by devicecmd,
 // re-sent when a result does not come back in time, failed after its last delivery.
+import type { Clock } from '../clock.ts';
 import type { Command } from '../db/generated/client.ts';
 import type { Db } from '../db/open.ts';
 import type { CommandResult } from '../protocol/devicecmd.ts';
@@ -15,17 +16,22 @@ export function commandSucceeded(command: string, returnCode: number | null): bo
   return returnCode === -1 && /^DATA QUERY ATTLOG\b/i.test(command);
 }
 
+/** Every time a command carries (created, sent, done) and every deadline comes from one clock, `clock.now()`. */
 export class CommandQueue {
-  constructor(private readonly db: Db) {}
+  constructor(
+    private readonly db: Db,
+    private readonly clock: Clock,
+  ) {}
 
   async enqueue(deviceSn: string, command: string): Promise<Command> {
-    return this.db.command.create({ data: { deviceSn, command, ...deliveryPolicy(command) } });
+    return this.db.command.create({ data: { deviceSn, command, createdAt: this.clock.now(), ...deliveryPolicy(command) } });
   }
 
   /** Queues several commands in one statement, in order. */
   async enqueueMany(deviceSn: string, commands: readonly string[]): Promise<number> {
     if (commands.length === 0) return 0;
-    const { count } = await this.db.command.createMany({ data: commands.map((command) => ({ deviceSn, command, ...deliveryPolicy(command) })) });
+    const createdAt = this.clock.now();
+    const { count } = await this.db.command.createMany({ data: commands.map((command) => ({ deviceSn, command, createdAt, ...deliveryPolicy(command) })) });
     return count;
   }
 
@@ -38,7 +44,7 @@ export class CommandQueue {
       where: {
         deviceSn,
         command,
-        OR: [{ status: { in: ['queued', 'sent'] } }, { createdAt: { gt: new Date(Date.now() - withinMs) } }],
+        OR: [{ status: { in: ['queued', 'sent'] } }, { createdAt: { gt: new Date(this.clock.now().getTime() - withinMs) } }],
       },
     });
     return recent > 0 ? null : this.enqueue(deviceSn, command);
@@ -119,12 +125,14 @@ export class CommandQueue {
       // -1 to a log query is "no records", or a clock that reads only the other time format: ask again.
       const tForm = r.returnCode === -1 ? attlogQueryInTForm(command.command) : null;
       const followUp = tForm && (await this.attlogQueryForm(deviceSn)) !== 'space' ? await this.enqueue(deviceSn, tForm) : null;
+      const noRecords = r.returnCode === -1 && commandSucceeded(command.command, r.returnCode);
+      const note = followUp ? `no records in this time format; asked again as command ${followUp.id}` : noRecords ? 'no records in this range' : null;
       await this.db.command.update({
         where: { id: command.id },
         data: {
           status: commandSucceeded(command.command, r.returnCode) ? 'done' : 'failed',
           returnCode: r.returnCode,
-          result: followUp ? `${r.raw}\nno records in this time format; asked again as command ${followUp.id}` : r.raw,
+          result: note ? `${r.raw}\n${note}` : r.raw,
           doneAt: now,
         },
       });

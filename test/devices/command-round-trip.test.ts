@@ -80,8 +80,8 @@ describe('command round trip through getrequest and devicecmd', () => {
     const users = await queue(clock.sn, 'DATA QUERY USERINFO PIN=99');
     await clock.poll();
     await clock.answer(`ID=${attlog}&Return=-1&CMD=DATA\nID=${users}&Return=-1&CMD=DATA\n`);
-    expect(await outcome(clock.sn, attlog)).toMatchObject({ status: 'done', return_code: -1 });
-    expect(await outcome(clock.sn, users)).toMatchObject({ status: 'failed', return_code: -1 });
+    expect(await outcome(clock.sn, attlog)).toMatchObject({ status: 'done', return_code: -1, result: `ID=${attlog}&Return=-1&CMD=DATA\nno records in this range` });
+    expect(await outcome(clock.sn, users)).toMatchObject({ status: 'failed', return_code: -1, result: `ID=${users}&Return=-1&CMD=DATA` });
   });
 
   it('an ATTLOG query answered -1 is asked once more with T-form times; a -1 to that is final', async () => {
@@ -94,7 +94,7 @@ describe('command round trip through getrequest and devicecmd', () => {
     expect(followUps.map((c) => c.command)).toEqual(['DATA QUERY ATTLOG StartTime=2025-12-06T00:00:00\tEndTime=2025-12-06T23:59:59']);
     expect((await outcome(clock.sn, spaced)).result).toContain(`asked again as command ${followUps[0]!.id}`);
     await clock.answer(`ID=${followUps[0]!.id}&Return=-1&CMD=DATA\n`);
-    expect(await outcome(clock.sn, Number(followUps[0]!.id))).toMatchObject({ status: 'done', return_code: -1 });
+    expect(await outcome(clock.sn, Number(followUps[0]!.id))).toMatchObject({ status: 'done', return_code: -1, result: expect.stringMatching(/\nno records in this range$/) });
     expect(await clock.poll()).toEqual([]);
   });
 
@@ -114,6 +114,22 @@ describe('command round trip through getrequest and devicecmd', () => {
     await tClock.answer(`ID=${tForm!.id}&Return=0&CMD=DATA\n`);
     const recover = await api(t, 'POST', `/zkteco/api/devices/${tClock.sn}/recover`, { body: { from: '2025-12-06', to: '2025-12-06' } });
     expect(recover.body.command).toBe('DATA QUERY ATTLOG StartTime=2025-12-06T00:00:00\tEndTime=2025-12-06T23:59:59');
+  });
+
+  it("a command's times and the receiver's own re-send window all come from the receiver's one clock", async () => {
+    at(0);
+    const clock = await approvedClock(t, nextSn());
+    const commands = t.receiver.services.commands;
+    const first = await commands.enqueueUnlessRecent(clock.sn, 'CHECK', 10 * 60_000);
+    expect(first!.createdAt.toISOString()).toBe(new Date(START).toISOString());
+    await clock.poll();
+    await clock.answer(`ID=${first!.id}&Return=0&CMD=CHECK\n`);
+    at(5 * 60);
+    expect(await commands.enqueueUnlessRecent(clock.sn, 'CHECK', 10 * 60_000)).toBeNull();
+    at(11 * 60);
+    const again = await commands.enqueueUnlessRecent(clock.sn, 'CHECK', 10 * 60_000);
+    expect(again?.command).toBe('CHECK');
+    expect((await outcome(clock.sn, again!.id)).created_at).toBe(new Date(Date.parse(START) + 11 * 60_000).toISOString());
   });
 
   it('hands out at most 20 commands per poll, oldest first, the rest on the next poll', async () => {
