@@ -26,14 +26,17 @@ export interface RelayAppDeps {
 
 /**
  * Plain text with a Content-Length (never chunked); Node adds the Date header the clock sets its time from.
- * Text is byte-per-char (latin1): the receiver's live answers pass through byte for byte (upstream.ts),
- * and everything the relay writes itself is ASCII.
+ * Text is byte-per-char (latin1): the receiver's live answers pass through byte for byte (upstream.ts) with
+ * the charset the receiver gave them (GB18030 to a Chinese-language clock); the relay's own text is ASCII.
  */
-function sendText(res: Response, status: number, text: string): void {
+function sendText(res: Response, status: number, text: string, charset = 'utf-8'): void {
   const body = Buffer.from(text, 'latin1');
-  res.status(status).set({ 'Content-Type': 'text/plain; charset=utf-8', 'Content-Length': String(body.length) });
+  res.status(status).set({ 'Content-Type': `text/plain; charset=${charset}`, 'Content-Length': String(body.length) });
   res.end(body);
 }
+
+/** Who answered a clock's request, for its one log line. */
+type AnsweredBy = 'queued' | 'receiver' | 'relay' | 'refused';
 
 const clientAddress = (req: Request) => (req.socket.remoteAddress ?? '').replace(/^::ffff:/, '');
 
@@ -53,7 +56,10 @@ export function buildRelayApp(deps: RelayAppDeps): express.Express {
   app.use(async (req, res) => {
     const path = req.originalUrl.split('?')[0]!;
     const verb = iclockVerb(path);
-    if (verb === null) return sendText(res, 404, 'Not Found');
+    if (verb === null) {
+      log.info({ method: req.method, path, status: 404 }, `${req.method} ${path} → 404 (not an iClock path)`);
+      return sendText(res, 404, 'Not Found');
+    }
     const rawQuery = rawQueryOf(req.originalUrl);
     const query = readDeviceQuery(rawQuery);
     const sn = query.get('sn') ?? '';
@@ -63,10 +69,16 @@ export function buildRelayApp(deps: RelayAppDeps): express.Express {
     const remoteAddress = clientAddress(req);
     const userAgent = req.get('user-agent');
     const reqLog = log.child({ sn, verb, method: req.method });
+    // One short info line per clock request, written when it is answered.
+    const answer = (status: number, text: string, by: AnsweredBy, fields: Record<string, unknown> = {}, charset?: string) => {
+      sendText(res, status, text, charset);
+      reqLog.info({ status, answered: by, ...fields }, `${req.method} ${path} → ${status} ${text.split('\n', 1)[0]!.slice(0, 40)} (${by})`);
+    };
 
     const carriesData = body.length > 0 || (req.method !== 'GET' && req.method !== 'HEAD' && verb !== 'ping');
     if (carriesData) {
       const table = uploadTable(verb, query);
+      let id: number;
       try {
         const request: StoredRequest = {
           method: req.method,
@@ -82,32 +94,31 @@ export function buildRelayApp(deps: RelayAppDeps): express.Express {
         };
         const [item] = await Promise.all([queue.append(request), devices.noteUpload(sn, table, query)]);
         forwarder.add(item);
-        reqLog.info({ id: item.id, table, bytes: body.length }, 'queued');
+        id = item.id;
       } catch (err) {
         // Not on disk, so not acknowledged: the clock keeps the data and sends it again after ErrorDelay.
         reqLog.error({ err, table, bytes: body.length }, 'could not queue an upload; answered 503');
         refusals.note(clock.now(), (err as Error).message);
-        return sendText(res, 503, 'relay queue unavailable');
+        return answer(503, 'relay queue unavailable', 'refused', { table, bytes: body.length });
       }
-      return sendText(res, 200, uploadReply(table, body));
+      return answer(200, uploadReply(table, body), 'queued', { id, table, bytes: body.length });
     }
 
-    if (verb === 'ping') return sendText(res, 200, 'OK');
+    if (verb === 'ping') return answer(200, 'OK', 'relay');
 
     const handshake = isHandshake(verb, req.method, query);
     const shape = handshake ? LIVE_REPLY_SHAPES.handshake : verb === 'getrequest' ? LIVE_REPLY_SHAPES.getrequest : undefined;
     const live = await askLive({ method: req.method, path, rawQuery, receivedAt, remoteAddress, userAgent }, shape);
     if (live !== null) {
-      if (handshake) await devices.rememberOptions(sn, live, clock.now()).catch((err) => reqLog.warn({ err }, 'could not keep the options block'));
-      return sendText(res, 200, live);
+      if (handshake) await devices.rememberOptions(sn, live.text, clock.now()).catch((err) => reqLog.warn({ err }, 'could not keep the options block'));
+      return answer(200, live.text, 'receiver', {}, live.charset);
     }
+    // Why the receiver gave no answer (unreachable, refused the token, ...) was logged by askLive.
     if (handshake) {
       const { block, source } = devices.fallbackOptions(sn, clock.now());
-      reqLog.warn({ source }, 'receiver unavailable: answered the handshake from the relay');
-      return sendText(res, 200, block);
+      return answer(200, block, 'relay', { source });
     }
-    reqLog.debug('receiver unavailable: answered OK');
-    return sendText(res, 200, 'OK');
+    return answer(200, 'OK', 'relay');
   });
 
   // Body reader failures (too large, connection cut): the clock is told "not delivered".

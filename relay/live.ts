@@ -20,7 +20,18 @@ export interface LiveRequest {
   userAgent?: string;
 }
 
-export type AskLive = (request: LiveRequest, shape?: RegExp) => Promise<string | null>;
+/** The receiver's answer: its bytes (one char each, latin1) and the charset it labelled them with. */
+export interface LiveReply {
+  text: string;
+  charset: string;
+}
+
+export type AskLive = (request: LiveRequest, shape?: RegExp) => Promise<LiveReply | null>;
+
+/** `charset=` of a Content-Type; device text is UTF-8 unless said otherwise (GB18030 to Chinese clocks). */
+export function charsetOf(contentType: string | undefined): string {
+  return /;\s*charset="?([\w.:-]+)"?/i.exec(contentType ?? '')?.[1]?.toLowerCase() ?? 'utf-8';
+}
 
 export function liveAsker(deps: { upstream: UpstreamClient; health: UpstreamHealth; clock: Clock; log: Logger; timeoutMs: number }): AskLive {
   const { upstream, health, clock, log, timeoutMs } = deps;
@@ -31,13 +42,15 @@ export function liveAsker(deps: { upstream: UpstreamClient; health: UpstreamHeal
       const ok = reply.status >= 200 && reply.status < 300 && (!shape || shape.test(reply.text));
       if (ok) {
         health.reached(clock.now());
-        return reply.text;
+        return { text: reply.text, charset: charsetOf(reply.contentType) };
       }
       health.refused(clock.now(), { message: `receiver answered ${reply.status} to ${path}: ${reply.text.slice(0, 120)}`, status: reply.status });
-      log.warn({ path, status: reply.status }, 'receiver gave no usable live answer; answering locally');
+      if (reply.status === 401) log.warn({ path, status: 401 }, 'the receiver refused the token (401): check RELAY_TOKEN; answering the clock locally');
+      else log.warn({ path, status: reply.status }, 'receiver gave no usable live answer; answering locally');
       return null;
     } catch (err) {
       health.unreachable(clock.now(), `receiver unreachable: ${(err as Error).message}`);
+      log.debug({ path: request.path, error: (err as Error).message }, 'receiver unreachable; answering locally');
       return null;
     }
   };

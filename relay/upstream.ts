@@ -16,6 +16,8 @@ export interface UpstreamRequest {
 export interface UpstreamReply {
   status: number;
   text: string;
+  /** The receiver's Content-Type (its charset says how the bytes in `text` are encoded). */
+  contentType?: string;
 }
 
 /** No HTTP answer at all: refused, reset, DNS, TLS, or no answer in time. */
@@ -101,7 +103,7 @@ export function createUpstreamClient(baseUrl: string, token: string): UpstreamCl
         res.on('end', () => {
           clearTimeout(timer);
           // latin1 keeps every byte: a reply in GB2312 (Chinese-language clocks) reaches the clock unchanged.
-          resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('latin1') });
+          resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('latin1'), contentType: res.headers['content-type'] });
         });
       });
       req.end(request.body);

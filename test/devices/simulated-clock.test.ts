@@ -120,10 +120,15 @@ describe('a Chinese-language clock behind the relay', () => {
     await fetch(`${relayUrl}/iclock/getrequest?SN=${sn}`); // the employee list queued on approval goes out first
     await api(t, 'POST', '/zkteco/api/employees', { body: { pin: '77', name: '李娜' } });
     let raw = Buffer.alloc(0);
+    let contentType: string | null = null;
     for (let i = 0; i < 20 && !raw.includes(Buffer.from('PIN=77')); i++) {
-      raw = Buffer.from(await (await fetch(`${relayUrl}/iclock/getrequest?SN=${sn}`)).arrayBuffer());
+      const res = await fetch(`${relayUrl}/iclock/getrequest?SN=${sn}`);
+      contentType = res.headers.get('content-type');
+      raw = Buffer.from(await res.arrayBuffer());
     }
     expect(raw.includes(Buffer.from('Name=\xc0\xee\xc4\xc8\t', 'latin1'))).toBe(true);
+    // Labelled as what it is, as the receiver labels it.
+    expect(contentType).toBe('text/plain; charset=gb18030');
     expect(new TextDecoder('gb18030').decode(raw)).toMatch(/C:\d+:DATA UPDATE USERINFO PIN=77\tName=李娜\t/);
   });
 });

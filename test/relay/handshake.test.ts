@@ -32,6 +32,12 @@ describe('relay handshake and getrequest', () => {
       ['GET', '/iclock/getrequest', `SN=${SN}&INFO=Ver%206.60,12,10,3456`, `Bearer ${TOKEN}`],
     ]);
 
+    // One short info line per clock request, saying who answered.
+    expect(relay.logs.filter((l) => l.answered).map((l) => [l.level, l.msg])).toEqual([
+      [30, `GET /iclock/cdata → 200 GET OPTION FROM: ${SN} (receiver)`],
+      [30, 'GET /iclock/getrequest → 200 C:7:INFO (receiver)'],
+    ]);
+
     // Live answers prove the receiver reachable; last_success_at is about delivered uploads only.
     expect(await relay.status()).toMatchObject({ upstream_reachable: true, last_success_at: null, last_error: null });
 
@@ -85,6 +91,11 @@ describe('relay handshake and getrequest', () => {
     const status = await relay.status();
     expect(status.last_error).toMatchObject({ status: 401 });
     expect(status.upstream_reachable).toBe(true);
+    // The log says what is wrong (the token), not that the receiver is away.
+    const warnings = relay.logs.filter((l) => l.level === 40).map((l) => String(l.msg));
+    expect(warnings).toHaveLength(2);
+    for (const warning of warnings) expect(warning).toMatch(/^the receiver refused the token \(401\): check RELAY_TOKEN/);
+    expect(relay.logs.some((l) => /unavailable/.test(String(l.msg)))).toBe(false);
   });
 
   it('answers ping itself and 404s paths outside /iclock', async () => {
