@@ -71,8 +71,8 @@ export function buildRelayApp(deps: RelayAppDeps): express.Express {
     const reqLog = log.child({ sn, verb, method: req.method });
     // One short info line per clock request, written when it is answered.
     const answer = (status: number, text: string, by: AnsweredBy, fields: Record<string, unknown> = {}, charset?: string) => {
-      sendText(res, status, text, charset);
       reqLog.info({ status, answered: by, ...fields }, `${req.method} ${path} → ${status} ${text.split('\n', 1)[0]!.slice(0, 40)} (${by})`);
+      sendText(res, status, text, charset);
     };
 
     const carriesData = body.length > 0 || (req.method !== 'GET' && req.method !== 'HEAD' && verb !== 'ping');

@@ -33,6 +33,7 @@ describe('relay handshake and getrequest', () => {
     ]);
 
     // One short info line per clock request, saying who answered.
+    await waitFor('a line per request', () => relay.logs.filter((l) => l.answered).length >= 2);
     expect(relay.logs.filter((l) => l.answered).map((l) => [l.level, l.msg])).toEqual([
       [30, `GET /iclock/cdata → 200 GET OPTION FROM: ${SN} (receiver)`],
       [30, 'GET /iclock/getrequest → 200 C:7:INFO (receiver)'],
@@ -92,6 +93,7 @@ describe('relay handshake and getrequest', () => {
     expect(status.last_error).toMatchObject({ status: 401 });
     expect(status.upstream_reachable).toBe(true);
     // The log says what is wrong (the token), not that the receiver is away.
+    await waitFor('both warnings', () => relay.logs.filter((l) => l.level === 40).length >= 2);
     const warnings = relay.logs.filter((l) => l.level === 40).map((l) => String(l.msg));
     expect(warnings).toHaveLength(2);
     for (const warning of warnings) expect(warning).toMatch(/^the receiver refused the token \(401\): check RELAY_TOKEN/);
