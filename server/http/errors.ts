@@ -59,7 +59,7 @@ export function errorHandler(log: Logger): ErrorRequestHandler {
   return (err, req, res, _next) => {
     const { status, body } = toHttp(err);
     if (status >= 500) log.error({ err, method: req.method, path: req.path, status }, 'request failed');
-    else log.info({ method: req.method, path: req.path, status, error: body.error }, body.message);
+    else log.info({ method: req.method, path: req.path, status, code: body.error }, body.message);
     if (res.headersSent) return;
     // The id ties a 500 the caller saw to the log line that says what went wrong.
     const reqId = res.locals.reqId as string | undefined;

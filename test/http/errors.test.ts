@@ -99,7 +99,7 @@ describe('errors over HTTP', () => {
     const created = lines.slice(before).filter((l) => l.reqId === 'req-create-42');
     expect(created.map((l) => l.msg)).toContain('employee saved; update queued for the clocks');
     const missing = lines.slice(before).filter((l) => l.reqId === 'req-missing-4242');
-    expect(missing).toEqual([expect.objectContaining({ level: 30, status: 404, error: 'not_found', msg: 'Unknown employee 4242' })]);
+    expect(missing).toEqual([expect.objectContaining({ level: 30, status: 404, code: 'not_found', msg: 'Unknown employee 4242' })]);
   });
 
   it('a 5xx is logged at error, and its reply names the request id to look for', async () => {
