@@ -7,10 +7,9 @@ import { resolveApiDevices } from '../api/api-devices.ts';
 import { actorOf, recordAudit } from '../audit/audit-log.ts';
 import type { Authenticator } from '../auth/principal.ts';
 import type { Clock } from '../clock.ts';
-import { Prisma } from '../db/generated/client.ts';
 import type { Db } from '../db/open.ts';
 import { pinField } from '../devices/employee-fields.ts';
-import type { DeviceRegistry } from '../devices/registry.ts';
+import { DeviceNotFound, type DeviceRegistry } from '../devices/registry.ts';
 import { AppError } from '../http/errors.ts';
 import type { IngestBus } from '../ingest/events.ts';
 import { toPunchEvent } from '../ingest/punches.ts';
@@ -43,7 +42,8 @@ const manualSchema = z.strictObject({
 
 const voidSchema = z.strictObject({ reason: reasonField });
 
-const isUniqueViolation = (err: unknown) => err instanceof Prisma.PrismaClientKnownRequestError && err.code === 'P2002';
+/** A manual punch where the employee already has one on that clock at that time. */
+export class PunchExists extends Error {}
 
 export function correctionRoutes(deps: CorrectionDeps): Router {
   const router = Router();
@@ -55,34 +55,33 @@ export function correctionRoutes(deps: CorrectionDeps): Router {
     let device: { sn: string; zone: string };
     if (input.device_sn) {
       const found = await deps.db.device.findUnique({ where: { sn: input.device_sn } });
-      if (!found) throw new AppError(404, 'not_found', `Unknown device ${input.device_sn}`);
+      if (!found) throw new DeviceNotFound(input.device_sn);
       device = { sn: found.sn, zone: deps.registry.zoneOf(found) };
     } else [device] = (await resolveApiDevices(deps, [undefined])) as [{ sn: string; zone: string }];
     const now = deps.clock.now();
-    try {
-      const punch = await deps.db.$transaction(async (tx) => {
-        const created = await tx.punch.create({
-          data: {
-            deviceSn: device.sn,
-            pin: input.pin,
-            localTime: input.time,
-            instant: localToInstant(input.time, device.zone),
-            punchType: input.punch_type,
-            source: 'manual',
-            receivedAt: now,
-            addedBy: actor.subject,
-            addReason: input.reason,
-          },
-        });
-        await recordAudit(tx, actor, { action: 'punch.manual', entity: 'punch', entityId: String(created.id), reason: input.reason, after: punchJson(created) }, now);
-        return created;
+    const punch = await deps.db.$transaction(async (tx) => {
+      const key = { deviceSn: device.sn, pin: input.pin, localTime: input.time };
+      if (await tx.punch.findFirst({ where: key, select: { id: true } })) {
+        throw new PunchExists(`Employee ${input.pin} already has a punch at ${input.time} on ${device.sn}`);
+      }
+      const created = await tx.punch.create({
+        data: {
+          deviceSn: device.sn,
+          pin: input.pin,
+          localTime: input.time,
+          instant: localToInstant(input.time, device.zone),
+          punchType: input.punch_type,
+          source: 'manual',
+          receivedAt: now,
+          addedBy: actor.subject,
+          addReason: input.reason,
+        },
       });
-      deps.bus.emit('punches', [toPunchEvent(punch)]);
-      res.status(201).json(punchJson(punch));
-    } catch (err) {
-      if (isUniqueViolation(err)) throw new AppError(409, 'conflict', `Employee ${input.pin} already has a punch at ${input.time} on ${device.sn}`);
-      throw err;
-    }
+      await recordAudit(tx, actor, { action: 'punch.manual', entity: 'punch', entityId: String(created.id), reason: input.reason, after: punchJson(created) }, now);
+      return created;
+    });
+    deps.bus.emit('punches', [toPunchEvent(punch)]);
+    res.status(201).json(punchJson(punch));
   });
 
   router.post('/zkteco/api/attendance/:id/void', admin, async (req, res) => {

@@ -2,6 +2,7 @@
 // (no HTTP in them); toHttp (errors.ts) looks them up here, first match wins (subclasses before parents).
 // ADDING A DOMAIN ERROR IS ONE LINE: `[YourError, status, 'code'],` below (plus its import). Its message
 // becomes the reply's `message`, so write it for the API user.
+import { PunchExists } from '../corrections/routes.ts';
 import { DatabaseUnavailable } from '../db/open.ts';
 import { DeviceNotFound, DeviceRejected, NotAClock } from '../devices/registry.ts';
 import { EmployeeExists, EmployeeNotFound, ImportHeaderInvalid } from '../devices/employee-directory.ts';
@@ -20,6 +21,7 @@ export const domainErrors = (): readonly DomainErrorRule[] => [
   [EmployeeNotFound, 404, 'not_found'],
   [EmployeeExists, 409, 'conflict'],
   [ImportHeaderInvalid, 400, 'invalid_request'],
+  [PunchExists, 409, 'conflict'],
 ];
 
 /** Errors of the body parsers (body-parser's `type`) → status and code. */
