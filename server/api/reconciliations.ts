@@ -1,6 +1,7 @@
 // Admin routes for the count check: run it now for a day, and read each day's outcome per clock.
 import { Router } from 'express';
 import { z } from 'zod';
+import { actorOf, recordAudit } from '../audit/audit-log.ts';
 import type { Authenticator } from '../auth/principal.ts';
 import type { Clock } from '../clock.ts';
 import type { Db } from '../db/open.ts';
@@ -27,6 +28,7 @@ export function reconciliationRoutes(deps: { db: Db; auth: Authenticator; regist
     if (device.state !== 'approved') throw new AppError(409, 'not_approved', `Device ${device.sn} is ${device.state}: approve it before checking its counts`);
     const day = date ?? previousLocalDay(deps.clock.now(), deps.registry.zoneOf(device)).yesterday;
     const row = await deps.reconciler.run(device.sn, day, res.locals.principal.subject);
+    await recordAudit(deps.db, actorOf(res), { action: 'command.reconcile', entity: 'command', entityId: row.verifyCommandId === null ? device.sn : String(row.verifyCommandId), after: { device_sn: device.sn, date: day, command_id: row.verifyCommandId } });
     res.status(202).json({ command_id: row.verifyCommandId, date: day, status: row.status });
   });
 
