@@ -1,6 +1,7 @@
 // buildApp(deps) -> the Express app and the services behind it. No listening, no globals.
 import cookieParser from 'cookie-parser';
 import express from 'express';
+import helmet from 'helmet';
 import type { Logger } from 'pino';
 import { attendanceRoutes } from './api/attendance.ts';
 import { auditRoutes } from './audit/routes.ts';
@@ -10,7 +11,11 @@ import { employeeImportBody, employeeRoutes } from './api/employees.ts';
 import { refuseNulInput } from './api/input-guard.ts';
 import { uploadRoutes } from './api/uploads.ts';
 import { Authenticator } from './auth/principal.ts';
+import { accountRoutes } from './auth/account-routes.ts';
 import { sessionRoutes } from './auth/session-routes.ts';
+import { SessionStore } from './auth/sessions.ts';
+import { StaffAccounts } from './auth/staff-accounts.ts';
+import { staffRoutes } from './api/staff.ts';
 import type { Secrets } from './auth/secrets.ts';
 import type { Clock } from './clock.ts';
 import type { Config } from './config.ts';
@@ -21,14 +26,15 @@ import { correctionRoutes } from './corrections/routes.ts';
 import { EmployeeSync } from './devices/employee-sync.ts';
 import { Recovery } from './devices/recovery.ts';
 import { DeviceRegistry } from './devices/registry.ts';
+import { apiBodyTypes } from './http/body-types.ts';
 import { errorHandler, RouteNotFound } from './http/errors.ts';
 import { requestId } from './http/request-id.ts';
+import { historyRoutes } from './history/routes.ts';
 import { iclockRoutes } from './iclock/routes.ts';
 import { IngestBus } from './ingest/events.ts';
 import { UploadApplier } from './ingest/apply.ts';
 import { Ingest } from './ingest/process.ts';
 import { liveRoutes } from './live/routes.ts';
-import { timesheetPageRoutes } from './timesheets/page.ts';
 import { timesheetRoutes } from './timesheets/routes.ts';
 import { AlarmWatch } from './alarms/watch.ts';
 import { reconciliationRoutes } from './api/reconciliations.ts';
@@ -40,6 +46,22 @@ import { metricsRoutes, timeUploads } from './metrics/routes.ts';
 import { WebhookDeliverer } from './webhooks/deliverer.ts';
 import { WebhookPublisher } from './webhooks/publisher.ts';
 import { WebhookStore } from './webhooks/store.ts';
+import { pageRoutes } from './pages/routes.ts';
+
+/** The pages load only their own scripts, styles and socket; no inline code, no framing by other sites. */
+const CONTENT_SECURITY_POLICY = {
+  defaultSrc: ["'self'"],
+  scriptSrc: ["'self'"],
+  styleSrc: ["'self'"],
+  imgSrc: ["'self'", 'data:'],
+  connectSrc: ["'self'"],
+  formAction: ["'self'"],
+  frameAncestors: ["'self'"],
+  objectSrc: ["'none'"],
+  baseUri: ["'self'"],
+  // Shop installs answer on plain http: upgrading the pages' own requests to https would break them.
+  upgradeInsecureRequests: null,
+};
 
 export interface AppDeps {
   config: Config;
@@ -52,6 +74,7 @@ export interface AppDeps {
 export interface Services {
   bus: IngestBus;
   auth: Authenticator;
+  staff: StaffAccounts;
   registry: DeviceRegistry;
   commands: CommandQueue;
   applier: UploadApplier;
@@ -71,7 +94,9 @@ export interface Services {
 export function buildServices(deps: AppDeps): Services {
   const db = deps.database.prisma;
   const bus = new IngestBus();
-  const auth = new Authenticator(deps.secrets.apiTokens, deps.secrets.jwtSecret);
+  const sessions = new SessionStore(db, deps.clock, deps.secrets.jwtSecret);
+  const auth = new Authenticator(deps.secrets.apiTokens, deps.secrets.jwtSecret, sessions);
+  const staff = new StaffAccounts(db, sessions);
   const registry = new DeviceRegistry(db, deps.config, bus);
   const commands = new CommandQueue(db, deps.clock);
   const applier = new UploadApplier({ db, bus, registry, commands, clock: deps.clock, log: deps.log });
@@ -85,7 +110,7 @@ export function buildServices(deps: AppDeps): Services {
   const publisher = new WebhookPublisher(webhooks, deliverer, deps.log).listen(bus);
   const alarms = new AlarmWatch({ db, clock: deps.clock, log: deps.log, offlineSeconds: deps.config.deviceOfflineSeconds, publish: (events) => publisher.publish(events) });
   const reconciler = new Reconciler({ db, commands, recovery, registry, clock: deps.clock, log: deps.log, dailyAt: deps.config.reconcileAt, publish: (events) => publisher.publish(events) });
-  return { bus, auth, registry, commands, applier, ingest, employees, recovery, drift, webhooks, deliverer, publisher, alarms, metrics, reconciler };
+  return { bus, auth, staff, registry, commands, applier, ingest, employees, recovery, drift, webhooks, deliverer, publisher, alarms, metrics, reconciler };
 }
 
 export function buildApp(deps: AppDeps, services: Services): express.Express {
@@ -109,10 +134,16 @@ export function buildApp(deps: AppDeps, services: Services): express.Express {
   });
 
   app.use(metricsRoutes(services));
+  // Pages and API only: clocks get exactly the replies protocol.md shows.
+  app.use(helmet({ contentSecurityPolicy: { directives: CONTENT_SECURITY_POLICY } }));
   app.use(cookieParser());
+  const pages = { db, auth: services.auth, clock };
   app.use(sessionRoutes({ db, auth: services.auth }));
+  app.use(pageRoutes(pages));
+  app.use(accountRoutes({ ...pages, staff: services.staff }));
   app.use(liveRoutes({ db, auth: services.auth, clock, zone: config.deviceTimezone }));
-  app.use(timesheetPageRoutes({ auth: services.auth }));
+  app.use(historyRoutes({ db, auth: services.auth, clock, zone: config.deviceTimezone }));
+  app.use('/zkteco/api', apiBodyTypes);
   app.use(employeeImportBody);
   app.use('/zkteco/api', express.json({ limit: '2mb', type: () => true }));
   app.use('/zkteco/api', refuseNulInput);
@@ -127,6 +158,7 @@ export function buildApp(deps: AppDeps, services: Services): express.Express {
   app.use(relayRoutes({ db, clock, auth: services.auth }));
   app.use(webhookRoutes({ auth: services.auth, webhooks: services.webhooks }));
   app.use(uploadRoutes({ db, ...services }));
+  app.use(staffRoutes(services));
   app.use('/zkteco/api', (req) => {
     throw new RouteNotFound(req.method, req.originalUrl);
   });

@@ -64,7 +64,12 @@ function renderPresent() {
   byId('present').replaceChildren(
     ...inside.map((p) => {
       const li = el('li');
-      li.append(el('span', 'punch-name', label(p)), el('span', 'since', `since ${p.localTime.slice(11, 16)}`));
+      const who = el('span', 'present-who');
+      who.append(el('span', 'punch-name', label(p)));
+      if (p.name) who.append(el('span', 'punch-pin', `#${p.pin}`));
+      const where = el('span', 'present-where');
+      where.append(el('span', 'since', `since ${p.localTime.slice(11, 16)}`), el('span', 'present-clock', p.device));
+      li.append(who, where);
       return li;
     }),
   );
@@ -85,7 +90,8 @@ function seenText(iso) {
 
 function renderDevices() {
   const now = Date.now();
-  const devices = [...state.devices.values()].sort((a, b) => a.sn.localeCompare(b.sn));
+  // The API's pseudo-clock is no clock: it is never online, and must not count as one offline.
+  const devices = [...state.devices.values()].filter((d) => !d.pseudo).sort((a, b) => a.sn.localeCompare(b.sn));
   const online = devices.filter((d) => state.isOnline(d, now));
   byId('devices').replaceChildren(
     ...devices.map((d) => {
@@ -126,6 +132,10 @@ function setConnection(kind, text) {
   const node = byId('connection');
   node.className = `connection ${kind}`;
   node.textContent = text;
+  // While not live, every figure may be out of date: say so on all of them, not only on the badge.
+  const stale = kind !== 'is-live';
+  byId('live').classList.toggle('is-stale', stale);
+  byId('stale-note').hidden = !stale;
 }
 
 const shopDate = () => new Intl.DateTimeFormat('en-CA', { timeZone: state.zone }).format(new Date());
@@ -144,7 +154,6 @@ async function loadSnapshot() {
   const [y, m, d] = snapshot.day.split('-').map(Number);
   byId('day').textContent = new Intl.DateTimeFormat(undefined, { dateStyle: 'full', timeZone: 'UTC' }).format(new Date(Date.UTC(y ?? 0, (m ?? 1) - 1, d ?? 1)));
   byId('zone').textContent = snapshot.zone;
-  byId('viewer').textContent = `${snapshot.viewer.subject} (${snapshot.viewer.role})`;
   renderAll();
 }
 

@@ -3,6 +3,8 @@ import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import jwt from 'jsonwebtoken';
 import { z } from 'zod';
 import { AppError } from '../http/errors.ts';
+import { assertCsrf } from './csrf.ts';
+import type { Session, SessionStore } from './sessions.ts';
 import { bearerOf, tokenMatcher } from './tokens.ts';
 
 export type Role = 'admin' | 'staff';
@@ -11,6 +13,8 @@ export interface Principal {
   kind: 'token' | 'jwt' | 'session';
   role: Role;
   subject: string;
+  /** Set for a cookie session: its id (to end it) and its CSRF token. */
+  session?: Pick<Session, 'id' | 'csrf' | 'expiresAt'>;
 }
 
 export const SESSION_COOKIE = 'zk_session';
@@ -19,6 +23,7 @@ const claimsSchema = z.object({
   sub: z.union([z.string().min(1), z.number()]).transform(String),
   role: z.enum(['staff', 'admin']),
   exp: z.number(),
+  jti: z.string().min(1).optional(),
 });
 
 export type Claims = z.infer<typeof claimsSchema>;
@@ -29,6 +34,7 @@ export class Authenticator {
   constructor(
     apiTokens: readonly string[],
     private readonly jwtSecret: string,
+    readonly sessions: SessionStore,
   ) {
     this.matches = tokenMatcher(apiTokens);
   }
@@ -51,15 +57,13 @@ export class Authenticator {
     return claims.data;
   }
 
+  /** A JWT for a program (bench, scripts): accepted as Bearer or socket auth, never as a cookie. */
   signSession(claims: { sub: string; role: Role }, ttlSeconds: number): string {
-    return jwt.sign({ sub: claims.sub, role: claims.role, typ: 'session' }, this.jwtSecret, {
-      algorithm: 'HS256',
-      expiresIn: ttlSeconds,
-    });
+    return jwt.sign({ sub: claims.sub, role: claims.role }, this.jwtSecret, { algorithm: 'HS256', expiresIn: ttlSeconds });
   }
 
-  /** The caller of a request, undefined without credentials; throws 401 for wrong credentials. */
-  principalOf(req: Request): Principal | undefined {
+  /** The caller of a request, undefined without credentials (or an ended session); throws 401 for wrong credentials. */
+  async principalOf(req: Request): Promise<Principal | undefined> {
     const bearer = bearerOf(req.headers.authorization);
     if (bearer) {
       if (this.matches(bearer)) return { kind: 'token', role: 'admin', subject: 'api-token' };
@@ -67,19 +71,22 @@ export class Authenticator {
       return { kind: 'jwt', role: claims.role, subject: claims.sub };
     }
     if (req.headers.authorization) throw new AppError(401, 'unauthorized', 'Authorization header must be "Bearer <token>"');
-    const session = (req as Request & { cookies?: Record<string, string> }).cookies?.[SESSION_COOKIE];
-    if (session) {
-      const claims = this.verifyJwt(session);
-      return { kind: 'session', role: claims.role, subject: claims.sub };
-    }
-    return undefined;
+    const cookie = (req as Request & { cookies?: Record<string, string> }).cookies?.[SESSION_COOKIE];
+    if (!cookie) return undefined;
+    const session = await this.sessions.lookup(cookie);
+    if (!session) throw new AppError(401, 'unauthorized', 'Your session has ended: sign in again');
+    return { kind: 'session', role: session.role, subject: session.subject, session };
   }
 
-  /** Middleware: any authenticated caller, or only admins; sets res.locals.principal. */
+  /**
+   * Middleware: any authenticated caller, or only admins; a cookie session that changes state must carry
+   * its CSRF token (csrf.ts). Sets res.locals.principal.
+   */
   require(role: Role = 'staff'): RequestHandler {
-    return (req: Request, res: Response, next: NextFunction) => {
-      const principal = this.principalOf(req);
+    return async (req: Request, res: Response, next: NextFunction) => {
+      const principal = await this.principalOf(req);
       if (!principal) throw new AppError(401, 'unauthorized', 'Missing credentials: send Authorization: Bearer <token>');
+      assertCsrf(req, principal);
       if (role === 'admin' && principal.role !== 'admin') throw new AppError(403, 'forbidden', 'This route needs an admin');
       res.locals.principal = principal;
       next();

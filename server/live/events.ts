@@ -31,6 +31,8 @@ export interface LiveDevice {
   online: boolean;
   /** How far the clock's own time is off (+ ahead), from real-time punches; null until measured. */
   driftSeconds: number | null;
+  /** The pseudo-device that API punches without a clock are filed under: not a clock, never offline. */
+  pseudo: boolean;
 }
 
 export interface LiveSnapshot {

@@ -59,6 +59,8 @@ function sameOrigin(headers: http.IncomingHttpHeaders): boolean {
   }
 }
 
+const sessionRoom = (sessionId: string) => `session:${sessionId}`;
+
 function parseCursor(value: unknown): CatchUpCursor {
   const v = (value ?? {}) as Record<string, unknown>;
   return {
@@ -105,24 +107,38 @@ export async function attachLive(deps: LiveDeps): Promise<LiveHub> {
     io.adapter(createAdapter(listenerSafePool(database.pool, log), { errorHandler: (err) => log.warn({ err }, 'live adapter error') }));
   }
 
-  io.use((socket, next) => {
+  io.use(async (socket, next) => {
     const given = socket.handshake.auth?.token;
     const fromCookie = typeof given === 'string' ? undefined : sessionCookieOf(socket.request.headers.cookie);
-    const token = typeof given === 'string' ? given : fromCookie;
-    if (!token) return next(new Error('unauthorized: sign in first'));
-    if (fromCookie && !sameOrigin(socket.request.headers)) return next(new Error('unauthorized: cross-site connection'));
-    if (auth.isApiToken(token)) {
+    if (fromCookie) {
+      if (!sameOrigin(socket.request.headers)) return next(new Error('unauthorized: cross-site connection'));
+      try {
+        const session = await auth.sessions.lookup(fromCookie);
+        if (!session) return next(new Error('unauthorized: your session has ended, sign in again'));
+        socket.data = { subject: session.subject, role: session.role, expiresAt: session.expiresAt.getTime() };
+        // Ending the session (sign-out, password change, account removed) closes this socket at once.
+        void socket.join(sessionRoom(session.id));
+        return next();
+      } catch (err) {
+        log.warn({ err }, 'live session lookup failed');
+        return next(new Error('session lookup failed, retrying'));
+      }
+    }
+    if (typeof given !== 'string' || !given) return next(new Error('unauthorized: sign in first'));
+    if (auth.isApiToken(given)) {
       socket.data = { subject: 'api-token', role: 'admin', expiresAt: null };
       return next();
     }
     try {
-      const claims = auth.verifyJwt(token);
+      const claims = auth.verifyJwt(given);
       socket.data = { subject: claims.sub, role: claims.role, expiresAt: claims.exp * 1000 };
       next();
     } catch (err) {
       next(new Error(`unauthorized: ${err instanceof Error ? err.message : 'invalid credentials'}`));
     }
   });
+  // Through the Postgres adapter this reaches the sockets held by every receiver.
+  const stopRevocations = auth.sessions.onRevoked((ids) => io.in(ids.map(sessionRoom)).disconnectSockets(true));
 
   io.on('connection', (socket: LiveSocket) => {
     // A session ends on time even for an open socket: the page reconnects, is refused, and shows sign-in.
@@ -202,6 +218,7 @@ export async function attachLive(deps: LiveDeps): Promise<LiveHub> {
   return {
     io,
     async close() {
+      stopRevocations();
       bus.off('punches', listeners.punches);
       bus.off('device', listeners.device);
       bus.off('employees', listeners.employees);

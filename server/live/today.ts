@@ -1,5 +1,6 @@
 // What the live page shows, read from the database: today's punches (with names), the devices.
 import { DateTime } from 'luxon';
+import { API_DEVICE_SN } from '../api/api-devices.ts';
 import { ONLINE_WINDOW_MS } from '../api/devices.ts';
 import type { Device, Punch } from '../db/generated/client.ts';
 import type { Db } from '../db/open.ts';
@@ -46,6 +47,7 @@ export function liveDevice(device: Device, now: Date): LiveDevice {
     lastSeen: lastSeen?.toISOString() ?? null,
     online: lastSeen ? now.getTime() - lastSeen.getTime() < ONLINE_WINDOW_MS : false,
     driftSeconds: device.driftSeconds,
+    pseudo: device.sn === API_DEVICE_SN,
   };
 }
 
@@ -78,7 +80,7 @@ function toLivePunch(p: PunchLike, names: Names): LivePunch {
 }
 
 /** Adds employee and device names: one query each for the whole batch. */
-async function withNames(db: Db, punches: PunchLike[]): Promise<LivePunch[]> {
+export async function withNames(db: Db, punches: PunchLike[]): Promise<LivePunch[]> {
   if (punches.length === 0) return [];
   const pins = [...new Set(punches.map((p) => p.pin))];
   const sns = [...new Set(punches.map((p) => p.deviceSn))];
@@ -92,7 +94,7 @@ async function withNames(db: Db, punches: PunchLike[]): Promise<LivePunch[]> {
   return punches.map((p) => toLivePunch(p, names));
 }
 
-const fromRow = (p: Punch): PunchLike => ({ ...p, id: String(p.id), instant: p.instant.toISOString(), receivedAt: p.receivedAt.toISOString() });
+export const fromRow = (p: Punch): PunchLike => ({ ...p, id: String(p.id), instant: p.instant.toISOString(), receivedAt: p.receivedAt.toISOString() });
 
 /** Punches just announced by ingest, named, keeping only those of the shop's current day. */
 export function livePunches(events: readonly PunchEvent[], day: ShopDay, names: Names): LivePunch[] {
