@@ -17,7 +17,7 @@ export function accountRoutes(deps: PageDeps & { staff: StaffAccounts }): Router
   const form = async (res: Response, principal: Principal, status: number, message?: { error?: string; notice?: string }) => {
     const error = message?.error ? `<p class="auth-error" role="alert">${escapeHtml(message.error)}</p>` : '';
     const notice = message?.notice ? `<p class="auth-notice" role="status">${escapeHtml(message.notice)}</p>` : '';
-    res.status(status).type('html').set('Cache-Control', 'no-store').send(await renderPage('account.html', principal, 'account', { message: error + notice }));
+    res.status(status).type('html').set('Cache-Control', 'no-store').send(await renderPage('account', principal, { message: error + notice }));
   };
 
   router.get(PAGE_PATHS.account, async (req, res) => {

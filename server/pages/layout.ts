@@ -47,23 +47,89 @@ function accountHtml(principal: Principal): string {
 <form method="post" action="${SIGN_OUT_PATH}">${csrfField(principal)}<button type="submit" class="button-quiet">Sign out</button></form>`;
 }
 
+/** What differs between pages above their <main> (kept in web/<file>): title, heading, scripts. */
+interface PageFrame {
+  file: string;
+  title: string;
+  /** HTML: the live page's heading carries its dot, its subtitle the day and zone. */
+  heading: string;
+  subtitle: string;
+  scripts: string[];
+  /** Style sheets beside the shared live.css. */
+  styles?: string[];
+  /** HTML before the account link in the top bar (the live page's connection badge). */
+  side?: string;
+}
+
+const module = (src: string) => `<script type="module" src="${src}"></script>`;
+
+export const FRAMES: Record<PageName | 'forbidden', PageFrame> = {
+  live: {
+    file: 'live.html',
+    title: 'live',
+    heading: 'Attendance <span class="live-dot" aria-hidden="true"></span> live',
+    subtitle: '<span id="day">…</span> · <span id="zone"></span>',
+    scripts: ['<script src="/socket.io/socket.io.js" defer></script>', module('/employees/assets/live.js')],
+    side: '<span id="connection" class="connection is-connecting" role="status">Connecting…</span>',
+  },
+  history: { file: 'history.html', title: 'history', heading: 'Attendance history', subtitle: 'Any day or range, every clock', scripts: [module('/employees/assets/history.js')] },
+  timesheets: {
+    file: 'timesheets.html',
+    title: 'timesheets',
+    heading: 'Timesheets',
+    subtitle: 'Worked hours per employee and day, from every clock',
+    scripts: [module('/employees/assets/timesheets.js')],
+    styles: ['/employees/assets/timesheets.css'],
+  },
+  clocks: { file: 'clocks.html', title: 'clocks', heading: 'Clocks', subtitle: 'Approve, name, zone, commands, recovery', scripts: [module('/employees/assets/clocks.js')] },
+  employees: { file: 'employees.html', title: 'employees', heading: 'Employees', subtitle: 'Kept in step with every approved clock', scripts: [module('/employees/assets/employees.js')] },
+  staff: { file: 'staff.html', title: 'staff accounts', heading: 'Staff accounts', subtitle: 'Who can sign in to these pages', scripts: [module('/employees/assets/staff.js')] },
+  account: { file: 'account.html', title: 'my password', heading: 'My password', subtitle: 'Change the password you sign in with', scripts: [] },
+  forbidden: { file: 'forbidden.html', title: 'admins only', heading: 'Admins only', subtitle: '', scripts: [] },
+};
+
+function frame(f: PageFrame, principal: Principal, current: PageName, main: string): string {
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="referrer" content="no-referrer">
+${csrfMeta(principal)}
+<title>Attendance · ${f.title}</title>
+<link rel="stylesheet" href="/employees/assets/live.css">
+${(f.styles ?? []).map((href) => `<link rel="stylesheet" href="${href}">`).join('\n')}
+${f.scripts.join('\n')}
+</head>
+<body data-role="${principal.role}">
+<header class="topbar">
+  <div class="topbar-title">
+    <h1>${f.heading}</h1>
+    <p class="subtitle">${f.subtitle}</p>
+  </div>
+  ${navHtml(principal, current)}
+  <div class="topbar-side">
+    ${f.side ?? ''}
+    ${accountHtml(principal)}
+  </div>
+</header>
+${main}</body>
+</html>
+`;
+}
+
 const files = new Map<string, Promise<string>>();
 
-/** web/<file> with its placeholders filled; `extra` values are HTML, escaped by the caller. */
-export async function renderPage(file: string, principal: Principal, current: PageName, extra: Record<string, string> = {}): Promise<string> {
-  let text = files.get(file);
+/** The page `name` for this viewer; `extra` fills {{placeholders}} of its file (HTML, escaped by the caller). */
+export async function renderPage(name: PageName | 'forbidden', principal: Principal, extra: Record<string, string> = {}): Promise<string> {
+  const f = FRAMES[name];
+  let text = files.get(f.file);
   if (!text) {
-    text = readFile(path.join(WEB_DIR, file), 'utf8');
-    files.set(file, text);
-    text.catch(() => files.delete(file));
+    text = readFile(path.join(WEB_DIR, f.file), 'utf8');
+    files.set(f.file, text);
+    text.catch(() => files.delete(f.file));
   }
-  const values: Record<string, string> = {
-    csrf: csrfMeta(principal),
-    csrf_field: csrfField(principal),
-    nav: navHtml(principal, current),
-    account: accountHtml(principal),
-    role: principal.role,
-    ...extra,
-  };
-  return (await text).replace(/\{\{(\w+)\}\}/g, (whole, key: string) => values[key] ?? whole);
+  const values: Record<string, string> = { csrf_field: csrfField(principal), role: principal.role, ...extra };
+  const main = (await text).replace(/\{\{(\w+)\}\}/g, (whole, key: string) => values[key] ?? whole);
+  return frame(f, principal, name === 'forbidden' ? 'live' : name, main);
 }

@@ -31,7 +31,7 @@ export async function pageViewer(deps: PageDeps, req: Request, res: Response, ro
     return undefined;
   }
   if (role === 'admin' && principal.role !== 'admin') {
-    const html = await renderPage('forbidden.html', principal, 'live', { path: escapeHtml(req.path) });
+    const html = await renderPage('forbidden', principal, { path: escapeHtml(req.path) });
     res.status(403).type('html').set('Cache-Control', 'no-store').send(html);
     return undefined;
   }
@@ -40,18 +40,18 @@ export async function pageViewer(deps: PageDeps, req: Request, res: Response, ro
 
 export function pageRoutes(deps: PageDeps): Router {
   const router = Router();
-  const page = (name: PageName, file: string, role: Role) => async (req: Request, res: Response) => {
+  const page = (name: PageName, role: Role) => async (req: Request, res: Response) => {
     const principal = await pageViewer(deps, req, res, role);
     if (!principal) return;
-    res.type('html').set('Cache-Control', 'no-store').send(await renderPage(file, principal, name));
+    res.type('html').set('Cache-Control', 'no-store').send(await renderPage(name, principal));
   };
 
   router.get('/', (_req, res) => res.redirect(303, PAGE_PATHS.live));
-  router.get(PAGE_PATHS.live, page('live', 'live.html', 'staff'));
-  router.get(PAGE_PATHS.history, page('history', 'history.html', 'staff'));
-  router.get(PAGE_PATHS.timesheets, page('timesheets', 'timesheets.html', 'staff'));
-  router.get(PAGE_PATHS.clocks, page('clocks', 'clocks.html', 'admin'));
-  router.get(PAGE_PATHS.employees, page('employees', 'employees.html', 'admin'));
-  router.get(PAGE_PATHS.staff, page('staff', 'staff.html', 'admin'));
+  router.get(PAGE_PATHS.live, page('live', 'staff'));
+  router.get(PAGE_PATHS.history, page('history', 'staff'));
+  router.get(PAGE_PATHS.timesheets, page('timesheets', 'staff'));
+  router.get(PAGE_PATHS.clocks, page('clocks', 'admin'));
+  router.get(PAGE_PATHS.employees, page('employees', 'admin'));
+  router.get(PAGE_PATHS.staff, page('staff', 'admin'));
   return router;
 }
