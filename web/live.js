@@ -183,8 +183,13 @@ async function start() {
     if (reason === 'io server disconnect') socket.connect();
   });
   socket.on('connect_error', (err) => {
-    if (err.message.startsWith('unauthorized')) location.href = SIGN_IN_URL;
-    else setConnection('is-down', 'Offline, retrying…');
+    if (err.message.startsWith('unauthorized')) {
+      location.href = SIGN_IN_URL;
+      return;
+    }
+    setConnection('is-down', 'Offline, retrying…');
+    // socket.io does not retry a connection its server refused (a failing session lookup): we do.
+    if (!socket.active) setTimeout(() => socket.connect(), 3_000);
   });
   socket.on('punches', (punches) => {
     const added = state.addPunches(punches);

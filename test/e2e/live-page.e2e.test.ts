@@ -76,6 +76,38 @@ describe('the live page in a browser', () => {
     await context.close();
   });
 
+  it('who is in shows PIN and clock; the API pseudo-clock is no clock; a lost connection marks every figure stale', async () => {
+    // A second approved clock makes API punches without device_sn go to the pseudo-clock "API".
+    await fetch(`${r.url}/zkteco/api/devices/BACKDOOR2/approve`, { method: 'POST', headers: { Authorization: `Bearer ${r.token}` } });
+    const api = await fetch(`${r.url}/zkteco/api/attendance`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${r.token}`, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ user_id: 8, timestamp: shopLocalTime(60), punch_type: 'in' }),
+    });
+    expect(api.status).toBe(201);
+    const context = await browser.newContext({ viewport: { width: 1280, height: 860 } });
+    const page = await context.newPage();
+    await page.goto(`${r.url}${LIVE}?token=${signJwt({ sub: 'front-desk', role: 'staff' })}`);
+    await page.locator('#connection', { hasText: 'Live' }).waitFor({ timeout: 5_000 });
+    const ada = page.locator('#present li', { hasText: 'Ada Lovelace' });
+    await expect(ada.textContent()).resolves.toMatch(/#1.*since \d\d:\d\d.*LIVE0001/);
+    await expect(page.locator('#devices li').allTextContents()).resolves.toEqual([expect.stringContaining('BACKDOOR2'), expect.stringContaining('LIVE0001')]);
+    expect(await page.locator('#count-devices').textContent()).toMatch(/^\d\/2$/);
+
+    // The receiver stops taking sockets: the page says every figure may be out of date.
+    let refusing = true;
+    r.receiver.live.io.use((_socket, next) => (refusing ? next(new Error('maintenance')) : next()));
+    r.receiver.live.io.disconnectSockets(true);
+    await page.locator('#live.is-stale').waitFor({ timeout: 5_000 });
+    await page.locator('#stale-note').waitFor({ state: 'visible' });
+    await expect(page.locator('#connection').textContent()).resolves.not.toBe('Live');
+    await page.screenshot({ path: path.join(RESULTS, 'live-page-stale.png'), fullPage: true });
+    refusing = false;
+    await page.locator('#connection', { hasText: 'Live' }).waitFor({ timeout: 15_000 });
+    await expect(page.locator('#live').getAttribute('class')).resolves.not.toContain('is-stale');
+    await context.close();
+  });
+
   it('reads on a shop tablet held upright', async () => {
     const context = await browser.newContext({ viewport: { width: 768, height: 1024 }, deviceScaleFactor: 1 });
     const page = await context.newPage();
