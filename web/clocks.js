@@ -100,7 +100,7 @@ function card(c) {
     box.append(h('div', { className: 'form-row' }, h('button', { type: 'button', className: 'secondary small', onclick: () => openApprove(c) }, 'Approve after all…')));
     return box;
   }
-  const today = new Date().toISOString().slice(0, 10);
+  const today = new Date().toLocaleDateString('en-CA');
   box.append(
     h('div', { className: 'clock-tools' },
       tool('Name and zone', [
