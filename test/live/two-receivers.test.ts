@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { freshDatabase } from '../support/database.ts';
 import { runMain } from '../support/processes.ts';
 import { TEST_JWT_SECRET, TEST_TOKEN } from '../support/receiver.ts';
+import { csrfOf, sessionCookieOf } from '../support/session.ts';
 import { ADMIN, CLOCK_SN, clockPunches, collectPunches, connectLive, delay, shopLocalTime, signIn, signJwt, SHOP_ZONE } from './live-support.ts';
 
 const hasPostgres = Boolean(process.env.DATABASE_URL);
@@ -94,6 +95,18 @@ describe.skipIf(!hasPostgres)('two receivers on one Postgres', () => {
     } finally {
       socket.close();
     }
+  });
+
+  it('signing out on one process closes that session\'s socket on the other at once', async () => {
+    const res = await fetch(`${a!.url}/employees/login`, { method: 'POST', redirect: 'manual', body: new URLSearchParams({ username: ADMIN.user, password: ADMIN.password }) });
+    const cookie = sessionCookieOf(res);
+    const socket = await connectLive(b!.url, { cookie });
+    const closed = new Promise<string>((resolve) => socket.once('disconnect', resolve));
+    const csrf = csrfOf(await (await fetch(`${a!.url}/employees/attendance/live`, { headers: { Cookie: cookie } })).text());
+    const out = await fetch(`${a!.url}/employees/logout`, { method: 'POST', redirect: 'manual', headers: { Cookie: cookie }, body: new URLSearchParams({ _csrf: csrf }) });
+    expect(out.status).toBe(303);
+    expect(await closed).toBe('io server disconnect');
+    expect((await fetch(`${b!.url}/employees/attendance/live/data`, { headers: { Cookie: cookie } })).status).toBe(401);
   });
 
   it('the socket of one process accepts a JWT signed for the whole deployment', async () => {
