@@ -34,7 +34,7 @@ async function run(args: SimulateArgs): Promise<void> {
   // A receiver acknowledges a pending clock too (so it stops resending) but counts nothing until approval.
   if (args.token) console.log(`(sent a Bearer token from ${args.tokenSource}, as a relay does: that approves ${args.sn}; --no-token acts as a bare clock)`);
   if (report.uploads > 0 && !args.token) {
-    console.log(`(not listed? a receiver counts a clock's punches once it is approved: DEVICE_SERIALS=${args.sn}, or POST /zkteco/api/devices/${args.sn}/approve)`);
+    console.log(`(not listed? a receiver counts a clock's punches once it is approved: approve it on the Clocks page, /employees/admin/clocks, or DEVICE_SERIALS=${args.sn}, or POST /zkteco/api/devices/${args.sn}/approve)`);
   }
 
   if (args.pollSeconds > 0) {
