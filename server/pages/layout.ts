@@ -63,6 +63,8 @@ interface PageFrame {
 
 const module = (src: string) => `<script type="module" src="${src}"></script>`;
 
+// A new page: its frame here, web/<file> (only its <main>), web/<page>.js calling the API through
+// web/api.js (CSRF header included), and `router.get(PAGE_PATHS.x, page('x', role))` in routes.ts.
 export const FRAMES: Record<PageName | 'forbidden', PageFrame> = {
   live: {
     file: 'live.html',
