@@ -73,7 +73,7 @@ describe('CSRF token on cookie sessions', () => {
   });
 
   it('every page carries its session token in <meta name="csrf-token">', async () => {
-    for (const path of ['/employees/attendance/live', '/employees/attendance/history', '/employees/admin/clocks', '/employees/admin/employees', '/employees/admin/staff', '/employees/account/password']) {
+    for (const path of ['/employees/attendance/live', '/employees/attendance/history', '/employees/attendance/timesheets', '/employees/admin/clocks', '/employees/admin/employees', '/employees/admin/staff', '/employees/account/password']) {
       const html = await (await fetch(r.url + path, { headers: { Cookie: admin.cookie } })).text();
       expect(csrfOf(html), path).toBe(admin.csrf);
       // The sign-out form posts it too.

@@ -14,7 +14,7 @@ beforeAll(async () => {
 });
 afterAll(() => r?.close());
 
-const STAFF_PAGES = ['/employees/attendance/live', '/employees/attendance/history', '/employees/account/password'];
+const STAFF_PAGES = ['/employees/attendance/live', '/employees/attendance/history', '/employees/attendance/timesheets', '/employees/account/password'];
 const ADMIN_PAGES = ['/employees/admin/clocks', '/employees/admin/employees', '/employees/admin/staff'];
 
 const get = (path: string, b?: Browser) => fetch(r.url + path, { redirect: 'manual', headers: b ? { Cookie: b.cookie } : {} });
