@@ -2,7 +2,7 @@
 // or PIN, filtered by clock, a page at a time; void and manual punches included and marked.
 import { DateTime } from 'luxon';
 import { z } from 'zod';
-import type { Prisma, Punch } from '../db/generated/client.ts';
+import type { Prisma } from '../db/generated/client.ts';
 import type { Db } from '../db/open.ts';
 import type { LivePunch } from '../live/events.ts';
 import { fromRow, withNames } from '../live/today.ts';
@@ -34,12 +34,6 @@ export interface HistoryPage {
   devices: { sn: string; name: string | null }[];
 }
 
-/** Void marks as the corrections feature stores them (absent on a database without it: not void). */
-function voidOf(p: Punch): { void: boolean; voidReason: string | null } {
-  const row = p as Punch & { void?: boolean; voided?: boolean; voidedAt?: Date | null; voidReason?: string | null };
-  return { void: Boolean(row.void ?? row.voided ?? row.voidedAt), voidReason: row.voidReason ?? null };
-}
-
 export async function punchHistory(db: Db, query: z.infer<typeof historyQuery>, today: string): Promise<HistoryPage> {
   let from = query.from ?? query.to ?? today;
   let to = query.to ?? query.from ?? today;
@@ -56,6 +50,6 @@ export async function punchHistory(db: Db, query: z.infer<typeof historyQuery>, 
     db.device.findMany({ orderBy: { sn: 'asc' }, select: { sn: true, name: true } }),
   ]);
   const named = await withNames(db, rows.map(fromRow));
-  const items = named.map((p, i) => ({ ...p, ...voidOf(rows[i]!) }));
+  const items = named.map((p, i) => ({ ...p, void: rows[i]!.voidedAt !== null, voidReason: rows[i]!.voidReason }));
   return { from, to, page: query.page, pages: Math.max(1, Math.ceil(total / PAGE_SIZE)), total, items, devices };
 }

@@ -62,6 +62,24 @@ describe('attendance history', () => {
     expect(second.items.at(-1).localTime).toBe(`${day(-5)} 10:00:00`);
   });
 
+  it('shows void punches (with the reason) and manual ones, marked', async () => {
+    const admin = { Authorization: `Bearer ${r.token}`, 'Content-Type': 'application/json' };
+    const target = (await history({ from: day(-2), to: day(-2) })).items[0];
+    const voided = await fetch(`${r.url}/zkteco/api/attendance/${target.id}/void`, { method: 'POST', headers: admin, body: JSON.stringify({ reason: 'badged for a colleague' }) });
+    expect(voided.status).toBe(200);
+    const manual = await fetch(`${r.url}/zkteco/api/attendance/manual`, {
+      method: 'POST',
+      headers: admin,
+      body: JSON.stringify({ pin: '2', time: `${day(-2)} 17:00:00`, device_sn: 'HIST0001', punch_type: 'out', reason: 'forgot to badge out' }),
+    });
+    expect(manual.status).toBe(201);
+    const page = await history({ from: day(-2), to: day(-2) });
+    expect(page.items.map((p: { localTime: string; void: boolean; voidReason: string | null; source: string }) => [p.localTime.slice(11), p.void, p.voidReason, p.source])).toEqual([
+      ['17:00:00', false, null, 'manual'],
+      ['09:00:00', true, 'badged for a colleague', 'device'],
+    ]);
+  });
+
   it('without dates shows today; a bad date is 400', async () => {
     expect((await history({})).from).toBe(day(0));
     const bad = await fetch(`${r.url}/employees/attendance/history/data?from=yesterday`, { headers: { Cookie: staff.cookie } });
