@@ -2,13 +2,17 @@
 // Uploads are queued durably, then answered at once; handshake and getrequest go to the receiver live.
 import express, { type NextFunction, type Request, type Response } from 'express';
 import type { Logger } from 'pino';
-import { iclockVerb, isHandshake, rawQueryOf, readDeviceQuery, uploadReply, uploadTable } from '../server/protocol/index.ts';
+import { isHandshake, rawQueryOf, readDeviceQuery, uploadReply, uploadTable } from '../server/protocol/index.ts';
 import type { Clock } from '../server/clock.ts';
 import type { DeviceMemories } from './devices.ts';
+import type { IntakeSettings } from './config.ts';
 import type { Forwarder } from './forwarder.ts';
 import type { ClockContacts } from './heartbeat.ts';
+import { uploadIntake } from './intake.ts';
 import { LIVE_REPLY_SHAPES, type AskLive } from './live.ts';
 import type { RelayQueue } from './queue.ts';
+import { forwardableVerb } from './paths.ts';
+import type { SerialGate } from './serials.ts';
 import type { StoredRequest } from './store.ts';
 import { relayStatus, type IntakeRefusals, type UpstreamHealth } from './status.ts';
 
@@ -20,6 +24,9 @@ export interface RelayAppDeps {
   health: UpstreamHealth;
   refusals: IntakeRefusals;
   contacts: ClockContacts;
+  serials: SerialGate;
+  intake: Readonly<IntakeSettings>;
+  statusLoopbackOnly: boolean;
   log: Logger;
   clock: Clock;
 }
@@ -39,27 +46,51 @@ function sendText(res: Response, status: number, text: string, charset = 'utf-8'
 type AnsweredBy = 'queued' | 'receiver' | 'relay' | 'refused';
 
 const clientAddress = (req: Request) => (req.socket.remoteAddress ?? '').replace(/^::ffff:/, '');
+const isLoopback = (address: string) => address === '::1' || address.startsWith('127.');
+
+/** 3.x requests whose answer only the receiver can give (a `RegistryCode`, config lines), with their body. */
+const PASS_THROUGH = { registry: /^\s*RegistryCode=/, push: undefined } as const satisfies Record<string, RegExp | undefined>;
 
 export function buildRelayApp(deps: RelayAppDeps): express.Express {
-  const { queue, devices, forwarder, askLive, health, refusals, contacts, log, clock } = deps;
+  const { queue, devices, forwarder, askLive, health, refusals, contacts, serials, log, clock } = deps;
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
-
-  app.get('/relay/status', (_req, res) => {
-    res.json(relayStatus(queue, health, refusals, clock.now()));
+  const intake = uploadIntake(deps.intake, (res, reason) => {
+    refusals.note(clock.now(), reason);
+    sendText(res, 503, 'relay busy');
   });
 
-  // Device bodies are bytes whatever the Content-Type says (protocol.md §2.1): never a JSON/form parser.
-  app.use(express.raw({ type: () => true, limit: '20mb' }));
+  app.get('/relay/status', (req, res) => {
+    if (deps.statusLoopbackOnly && !isLoopback(clientAddress(req))) {
+      return sendText(res, 403, 'relay status is shown only on this PC (RELAY_STATUS_LOOPBACK_ONLY=false shows it to the network)');
+    }
+    res.json({ ...relayStatus(queue, health, refusals, clock.now()), serials: serials.status(), uploads_reading: intake.load });
+  });
 
-  app.use(async (req, res) => {
+  // Only iClock paths, and only from the serials this relay forwards: checked before any body is read.
+  app.use((req, res, next) => {
     const path = req.originalUrl.split('?')[0]!;
-    const verb = iclockVerb(path);
+    const verb = forwardableVerb(path);
     if (verb === null) {
       log.info({ method: req.method, path, status: 404 }, `${req.method} ${path} → 404 (not an iClock path)`);
       return sendText(res, 404, 'Not Found');
     }
+    const sn = readDeviceQuery(rawQueryOf(req.originalUrl)).get('sn') ?? '';
+    if (!serials.admits(sn, clientAddress(req), clock.now())) {
+      res.set('Connection', 'close');
+      return sendText(res, 403, 'serial not forwarded by this relay');
+    }
+    res.locals.verb = verb;
+    res.locals.path = path;
+    next();
+  });
+
+  // Device bodies are bytes whatever the Content-Type says (protocol.md §2.1): never a JSON/form parser.
+  app.use(intake.handler, express.raw({ type: () => true, limit: deps.intake.maxBodyBytes }));
+
+  app.use(async (req, res) => {
+    const { verb, path } = res.locals as { verb: string; path: string };
     const rawQuery = rawQueryOf(req.originalUrl);
     const query = readDeviceQuery(rawQuery);
     const sn = query.get('sn') ?? '';
@@ -74,6 +105,15 @@ export function buildRelayApp(deps: RelayAppDeps): express.Express {
       reqLog.info({ status, answered: by, ...fields }, `${req.method} ${path} → ${status} ${text.split('\n', 1)[0]!.slice(0, 40)} (${by})`);
       sendText(res, status, text, charset);
     };
+
+    if (verb in PASS_THROUGH) {
+      // Not punches: the receiver's own answer, or 503 so the clock asks again (a bare OK makes it loop).
+      const live = await askLive(
+        { method: req.method, path, rawQuery, receivedAt, remoteAddress, userAgent, contentType: req.get('content-type'), body },
+        PASS_THROUGH[verb as keyof typeof PASS_THROUGH],
+      );
+      return live === null ? answer(503, 'receiver unavailable', 'relay') : answer(200, live.text, 'receiver', {}, live.charset);
+    }
 
     const carriesData = body.length > 0 || (req.method !== 'GET' && req.method !== 'HEAD' && verb !== 'ping');
     if (carriesData) {

@@ -16,6 +16,16 @@ const schema = z.object({
   RELAY_QUEUE_MAX_MB: z.coerce.number().positive().default(1024),
   RELAY_NAME: z.string().trim().min(1).max(100).regex(/^[^\x00-\x1f\x7f]*$/, 'must not contain control characters').optional(),
   RELAY_REPORT_SECONDS: z.coerce.number().int('must be a whole number of seconds').min(5, 'must be at least 5 seconds').max(3600).default(30),
+  RELAY_SERIALS: z
+    .string()
+    .optional()
+    .transform((value) => (value ?? '').split(',').map((item) => item.trim()).filter(Boolean))
+    .refine((list) => list.every((sn) => /^[\x21-\x7e]{1,64}$/.test(sn)), 'must be serials separated by commas'),
+  RELAY_LEARN_MINUTES: z.coerce.number().min(0).max(7 * 24 * 60).default(10),
+  RELAY_STATUS_LOOPBACK_ONLY: z
+    .enum(['true', 'false', '1', '0', 'yes', 'no'], { error: 'must be true or false' })
+    .default('true')
+    .transform((value) => ['true', '1', 'yes'].includes(value)),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -32,6 +42,16 @@ export interface ForwardingSettings {
   probeMs: number;
 }
 
+/** What the relay holds in memory for clocks' uploads while reading them (before they reach the disk). */
+export interface IntakeSettings {
+  /** Largest upload body (a photo batch is up to 10 MB). */
+  maxBodyBytes: number;
+  /** Uploads read at once; more are answered 503 at once (the clock retries). */
+  maxConcurrent: number;
+  /** Declared body bytes of the uploads being read at once; past it, 503. */
+  maxMemoryBytes: number;
+}
+
 export interface RelayConfig {
   host: string;
   port: number;
@@ -45,6 +65,12 @@ export interface RelayConfig {
   name: string;
   reportSeconds: number;
   forwarding: Readonly<ForwardingSettings>;
+  /** RELAY_SERIALS; null when unset (the first serials seen are pinned). */
+  serials: readonly string[] | null;
+  learnMs: number;
+  /** /relay/status answers only requests from this machine. */
+  statusLoopbackOnly: boolean;
+  intake: Readonly<IntakeSettings>;
 }
 
 export const DEFAULT_FORWARDING: Readonly<ForwardingSettings> = Object.freeze({
@@ -54,6 +80,12 @@ export const DEFAULT_FORWARDING: Readonly<ForwardingSettings> = Object.freeze({
   backoffBaseMs: 250,
   backoffMaxMs: 60_000,
   probeMs: 3_000,
+});
+
+export const DEFAULT_INTAKE: Readonly<IntakeSettings> = Object.freeze({
+  maxBodyBytes: 20 * 1024 * 1024,
+  maxConcurrent: 8,
+  maxMemoryBytes: 64 * 1024 * 1024,
 });
 
 export { ConfigError };
@@ -72,5 +104,9 @@ export function readRelayConfig(env: NodeJS.ProcessEnv): Readonly<RelayConfig> {
     name: e.RELAY_NAME ?? defaultRelayName(),
     reportSeconds: e.RELAY_REPORT_SECONDS,
     forwarding: DEFAULT_FORWARDING,
+    serials: e.RELAY_SERIALS.length > 0 ? Object.freeze(e.RELAY_SERIALS) : null,
+    learnMs: Math.round(e.RELAY_LEARN_MINUTES * 60_000),
+    statusLoopbackOnly: e.RELAY_STATUS_LOOPBACK_ONLY,
+    intake: DEFAULT_INTAKE,
   });
 }

@@ -1,7 +1,8 @@
 // What the relay remembers per clock so it can answer a handshake on its own while the receiver is away:
 // the receiver's last options block, and the last cursor (Stamp) the clock sent per table.
 import { deviceOptionsReply, type DeviceQuery } from '../server/protocol/index.ts';
-import type { DeviceMemory, RelayStore } from './store.ts';
+import type { DiskGuard } from './disk.ts';
+import { committed, type DeviceMemory, type RelayStore } from './store.ts';
 
 /** The query name that carries each table's cursor (protocol.md §4.3); OPERLOG also uses Stamp on some firmware. */
 const STAMP_PARAMS: Readonly<Record<string, readonly string[]>> = {
@@ -12,7 +13,10 @@ const STAMP_PARAMS: Readonly<Record<string, readonly string[]>> = {
 };
 
 export class DeviceMemories {
-  constructor(private readonly store: RelayStore) {}
+  constructor(
+    private readonly store: RelayStore,
+    private readonly disk: DiskGuard,
+  ) {}
 
   private get(sn: string): DeviceMemory {
     return this.store.devices.get(sn) ?? { stamps: {} };
@@ -28,7 +32,12 @@ export class DeviceMemories {
     if (!sn || !stamp) return;
     const memory = this.get(sn);
     if (memory.stamps[table] === stamp) return;
-    await this.store.devices.put(sn, { ...memory, stamps: { ...memory.stamps, [table]: stamp } }).catch(() => undefined);
+    try {
+      this.disk.assertRoomForBookkeeping();
+    } catch {
+      return;
+    }
+    await committed(this.store.devices.put(sn, { ...memory, stamps: { ...memory.stamps, [table]: stamp } })).catch(() => undefined);
   }
 
   /** Keeps the receiver's options block for this clock (the caller checked it is one). */
@@ -36,7 +45,8 @@ export class DeviceMemories {
     if (!sn) return;
     const memory = this.get(sn);
     if (memory.options === block) return;
-    await this.store.devices.put(sn, { ...memory, options: block, optionsAt: at.toISOString() });
+    this.disk.assertRoomForBookkeeping();
+    await committed(this.store.devices.put(sn, { ...memory, options: block, optionsAt: at.toISOString() }));
   }
 
   /**

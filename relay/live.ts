@@ -18,6 +18,9 @@ export interface LiveRequest {
   receivedAt: string;
   remoteAddress: string;
   userAgent?: string;
+  contentType?: string;
+  /** Sent only when non-empty (3.x registry and push carry one). */
+  body?: Uint8Array;
 }
 
 /** The receiver's answer: its bytes (one char each, latin1) and the charset it labelled them with. */
@@ -37,8 +40,8 @@ export function liveAsker(deps: { upstream: UpstreamClient; health: UpstreamHeal
   const { upstream, health, clock, log, timeoutMs } = deps;
   return async (request, shape) => {
     try {
-      const { method, path, rawQuery } = request;
-      const reply = await upstream.send({ method, path, rawQuery, headers: originHeaders(request), timeoutMs });
+      const { method, path, rawQuery, body } = request;
+      const reply = await upstream.send({ method, path, rawQuery, headers: originHeaders(request), body: body?.byteLength ? body : undefined, timeoutMs });
       const ok = reply.status >= 200 && reply.status < 300 && (!shape || shape.test(reply.text));
       if (ok) {
         health.reached(clock.now());

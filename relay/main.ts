@@ -17,6 +17,16 @@ try {
 }
 
 const log = createRelayLogger(config.logLevel, { pretty: process.stdout.isTTY });
+// lmdb-js rejects an internal promise of its own when a commit fails (disk full, I/O error); the write
+// itself is awaited and answered 503. Anything else unhandled still ends the process, as Node would.
+process.on('unhandledRejection', (reason: unknown) => {
+  if (reason instanceof Error && 'commitError' in reason) {
+    log.error({ err: reason }, 'queue write failed (disk full or I/O error)');
+    return;
+  }
+  log.fatal({ err: reason }, 'unhandled rejection');
+  process.exit(1);
+});
 const relay = await buildRelay({ config, log });
 
 // Handlers go in before the port is announced: a signal with no listener kills the process outright.

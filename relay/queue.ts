@@ -1,6 +1,7 @@
 // The durable queue of clock requests: append before the clock is answered, prune once the receiver
 // accepted, set aside what the receiver refuses. Order is the append order (increasing ids).
-import type { RejectionMark, RelayStore, StoredRequest } from './store.ts';
+import type { DiskGuard } from './disk.ts';
+import { committed, type RejectionMark, type RelayStore, type StoredRequest } from './store.ts';
 
 /** What the forwarder and the status need of an entry; the body stays on disk until it is sent. */
 export interface QueueItem {
@@ -41,7 +42,11 @@ export class RelayQueue {
    * Loads what a previous run left. Entries the receiver refused before are given one more chance:
    * a restart is what an operator does after fixing a wrong token.
    */
-  constructor(private readonly store: RelayStore, private readonly maxBytes: number) {
+  constructor(
+    private readonly store: RelayStore,
+    private readonly maxBytes: number,
+    private readonly disk: DiskGuard,
+  ) {
     this.deliveredCount = store.counters.get('delivered') ?? 0;
     for (const { key, value } of store.requests.getRange()) {
       const item = itemOf(key, value);
@@ -54,7 +59,8 @@ export class RelayQueue {
   /** Entries set aside by an earlier run, now back in the queue (their marks are removed). */
   async releaseRejectedFromEarlierRun(): Promise<number> {
     const ids = [...this.store.rejected.getKeys()];
-    await Promise.all(ids.map((id) => this.store.rejected.remove(id)));
+    if (ids.length > 0) this.disk.assertRoomForBookkeeping();
+    await Promise.all(ids.map((id) => committed(this.store.rejected.remove(id))));
     return ids.length;
   }
 
@@ -67,9 +73,10 @@ export class RelayQueue {
         `relay queue is full (${this.bytes} of ${this.maxBytes} bytes held for the receiver); refusing new uploads`,
       );
     }
+    this.disk.assertRoomFor(item.bytes);
     this.bytes += item.bytes;
     try {
-      await this.store.requests.put(id, request);
+      await committed(this.store.requests.put(id, request));
     } catch (err) {
       this.bytes -= item.bytes;
       throw err;
@@ -85,12 +92,15 @@ export class RelayQueue {
   /** The receiver accepted the entry: prune it and count it. */
   async markDelivered(id: number): Promise<void> {
     if (!this.pending.has(id)) return;
+    this.disk.assertRoomForBookkeeping();
     this.forget(id);
     this.deliveredCount++;
-    await this.store.root.transaction(() => {
-      this.store.requests.remove(id);
-      this.store.counters.put('delivered', this.deliveredCount);
-    });
+    await committed(
+      this.store.root.transaction(() => {
+        this.store.requests.remove(id);
+        this.store.counters.put('delivered', this.deliveredCount);
+      }),
+    );
   }
 
   /** An entry whose record cannot be read any more: stop counting it as pending. */
@@ -105,9 +115,11 @@ export class RelayQueue {
   async markRejected(id: number, mark: RejectionMark): Promise<void> {
     const item = this.pending.get(id);
     if (!item) return;
-    this.pending.delete(id);
+    this.disk.assertRoomForBookkeeping();
+    // Set aside: still on disk for a later try, but no longer held against the cap (or nothing new fits).
+    this.forget(id);
     this.rejected.set(id, { ...item, ...mark });
-    await this.store.rejected.put(id, mark);
+    await committed(this.store.rejected.put(id, mark));
   }
 
   get delivered(): number {

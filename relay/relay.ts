@@ -7,13 +7,15 @@ import { buildRelayApp } from './app.ts';
 import { systemClock, type Clock } from '../server/clock.ts';
 import type { RelayConfig } from './config.ts';
 import { DeviceMemories } from './devices.ts';
+import { DiskGuard } from './disk.ts';
 import { Forwarder } from './forwarder.ts';
 import { ClockContacts, RelayReporter } from './heartbeat.ts';
 import { liveAsker } from './live.ts';
 import { RelayQueue } from './queue.ts';
+import { SerialGate } from './serials.ts';
 import { IntakeRefusals, relayStatus, UpstreamHealth } from './status.ts';
 import { openRelayStore } from './store.ts';
-import { createUpstreamClient } from './upstream.ts';
+import { createUpstreamClient, relayHeaders } from './upstream.ts';
 
 export interface RelayDeps {
   config: Readonly<RelayConfig>;
@@ -33,19 +35,30 @@ const FORWARD_GRACE_MS = 5_000;
 
 export async function buildRelay({ config, log, clock = systemClock }: RelayDeps): Promise<Relay> {
   const store = openRelayStore(config.dataDir);
-  const queue = new RelayQueue(store, config.queueMaxBytes);
-  const released = await queue.releaseRejectedFromEarlierRun();
+  const disk = new DiskGuard(config.dataDir);
+  const queue = new RelayQueue(store, config.queueMaxBytes, disk);
+  // The entries are queued again either way; only their marks stay when the disk is full.
+  const released = await queue.releaseRejectedFromEarlierRun().catch((err: unknown) => {
+    log.error({ err }, 'could not clear the marks of entries set aside in an earlier run');
+    return 0;
+  });
   if (released > 0) log.warn({ count: released }, 'entries the receiver refused in an earlier run are queued again');
+  warnIfCleartext(config.upstream, log);
+  const serials = new SerialGate({ configured: config.serials, dataDir: config.dataDir, learnMs: config.learnMs, log });
   const health = new UpstreamHealth();
-  const upstream = createUpstreamClient(config.upstream, config.token);
-  const devices = new DeviceMemories(store);
+  const upstream = createUpstreamClient(config.upstream, config.token, () => relayHeaders(config.name, serials.list()));
+  const devices = new DeviceMemories(store, disk);
   const forwarder = new Forwarder({ queue, upstream, health, settings: config.forwarding, log, clock });
   const askLive = liveAsker({ upstream, health, clock, log, timeoutMs: config.forwarding.liveTimeoutMs });
   const refusals = new IntakeRefusals();
   const contacts = new ClockContacts();
   const status = () => relayStatus(queue, health, refusals, clock.now());
   const reporter = new RelayReporter({ upstream, name: config.name, everySeconds: config.reportSeconds, status, contacts, clock, log });
-  const app = buildRelayApp({ queue, devices, forwarder, askLive, health, refusals, contacts, log, clock });
+  const app = buildRelayApp({
+    queue, devices, forwarder, askLive, health, refusals, contacts, serials, log, clock,
+    intake: config.intake,
+    statusLoopbackOnly: config.statusLoopbackOnly,
+  });
   const server = http.createServer(app);
   let closing: Promise<void> | null = null;
 
@@ -75,4 +88,13 @@ export async function buildRelay({ config, log, clock = systemClock }: RelayDeps
     },
     status,
   };
+}
+
+/** The token and every punch cross the internet in clear over plain http:// to anything but this machine. */
+function warnIfCleartext(upstream: string, log: Logger): void {
+  const { protocol, hostname } = new URL(upstream);
+  const loopback = hostname === 'localhost' || hostname === '[::1]' || /^127\./.test(hostname);
+  if (protocol === 'http:' && !loopback) {
+    log.warn({ upstream }, 'RELAY_UPSTREAM is plain http:// to another machine: the token and the punches travel unencrypted; use https://');
+  }
 }

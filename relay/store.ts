@@ -46,6 +46,24 @@ export interface RelayStore {
   close(): Promise<void>;
 }
 
+/**
+ * Awaits an LMDB write. A failed commit (disk full, I/O error) rejects the write with an error whose
+ * `commitError` is a second promise that lmdb rejects too: left alone, that one is an unhandled rejection
+ * that kills the process. It is read here, and its reason becomes the error's message.
+ */
+export async function committed<T>(write: Promise<T>): Promise<T> {
+  try {
+    return await write;
+  } catch (err) {
+    const commitError = (err as { commitError?: Promise<unknown> }).commitError;
+    if (commitError && typeof commitError.then === 'function') {
+      const cause = await commitError.then(() => undefined, (reason: unknown) => reason);
+      if (cause instanceof Error) throw new Error(`disk write failed: ${cause.message}`, { cause });
+    }
+    throw err;
+  }
+}
+
 export function openRelayStore(dataDir: string): RelayStore {
   fs.mkdirSync(dataDir, { recursive: true });
   // overlappingSync off (the Windows default anyway): a write's promise resolves only once it is on disk.

@@ -56,7 +56,15 @@ export interface UpstreamClient {
   close(): void;
 }
 
-export function createUpstreamClient(baseUrl: string, token: string): UpstreamClient {
+/**
+ * The relay's name and the serials it forwards go with every request: the receiver lets this relay's
+ * token approve only those serials (a made-up serial would otherwise be vouched for by the token).
+ */
+export function relayHeaders(name: string, serials: readonly string[]): Record<string, string> {
+  return { 'x-relay-name': encodeURIComponent(name), 'x-relay-serials': serials.join(',') };
+}
+
+export function createUpstreamClient(baseUrl: string, token: string, identity: () => Record<string, string> = () => ({})): UpstreamClient {
   const base = new URL(baseUrl);
   const secure = base.protocol === 'https:';
   const transport = secure ? https : http;
@@ -65,7 +73,7 @@ export function createUpstreamClient(baseUrl: string, token: string): UpstreamCl
 
   function send(request: UpstreamRequest): Promise<UpstreamReply> {
     return new Promise((resolve, reject) => {
-      const headers: Record<string, string | number> = { ...request.headers, authorization: `Bearer ${token}` };
+      const headers: Record<string, string | number> = { ...request.headers, ...identity(), authorization: `Bearer ${token}` };
       if (request.body) headers['content-length'] = request.body.byteLength;
       let req: http.ClientRequest;
       try {

@@ -178,7 +178,7 @@ export async function spawnRelay(opts: { upstream: string; dataDir: string; env?
   // 'close', not 'exit': by then every line the process wrote has been read.
   const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
   const listening = await Promise.race([
-    waitFor('relay listening', () => logs.find((l) => l.msg === 'relay listening'), 20_000),
+    waitFor('relay listening', () => logs.find((l) => l.msg === 'relay listening'), 90_000),
     exited.then((code) => {
       throw new Error(`relay exited (${code}) before listening: ${stderr}`);
     }),

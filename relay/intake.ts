@@ -1,0 +1,34 @@
+// Caps what clocks' uploads may hold in the relay's memory while they are read: a few at once, a bounded
+// total. Past either cap the clock is answered 503 before its body is read, and sends it again later.
+import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import type { IntakeSettings } from './config.ts';
+
+export interface IntakeLoad {
+  uploads: number;
+  bytes: number;
+  refused: number;
+}
+
+export function uploadIntake(settings: Readonly<IntakeSettings>, refuse: (res: Response, reason: string) => void): { handler: RequestHandler; load: IntakeLoad } {
+  const load: IntakeLoad = { uploads: 0, bytes: 0, refused: 0 };
+  const handler = (req: Request, res: Response, next: NextFunction) => {
+    const length = Number(req.headers['content-length'] ?? 0);
+    const chunked = req.headers['transfer-encoding'] !== undefined;
+    if (!chunked && !(length > 0)) return next();
+    // A body without a length may grow to the largest allowed: count it at that.
+    const declared = chunked || !Number.isFinite(length) ? settings.maxBodyBytes : Math.min(length, settings.maxBodyBytes);
+    if (load.uploads + 1 > settings.maxConcurrent || load.bytes + declared > settings.maxMemoryBytes) {
+      load.refused++;
+      res.set('Connection', 'close');
+      return refuse(res, `too many uploads at once (${load.uploads} being read, ${load.bytes} bytes)`);
+    }
+    load.uploads++;
+    load.bytes += declared;
+    res.once('close', () => {
+      load.uploads--;
+      load.bytes -= declared;
+    });
+    next();
+  };
+  return { handler, load };
+}
