@@ -20,6 +20,7 @@ import type { Secrets } from './auth/secrets.ts';
 import type { Clock } from './clock.ts';
 import type { Config } from './config.ts';
 import { DatabaseUnavailable, type Database } from './db/open.ts';
+import { AddressWatch } from './devices/address-watch.ts';
 import { ClockDriftMonitor } from './devices/clock-drift.ts';
 import { CommandQueue } from './devices/commands.ts';
 import { correctionRoutes } from './corrections/routes.ts';
@@ -89,6 +90,7 @@ export interface Services {
   alarms: AlarmWatch;
   metrics: Metrics;
   reconciler: Reconciler;
+  addresses: AddressWatch;
 }
 
 export function buildServices(deps: AppDeps): Services {
@@ -110,7 +112,8 @@ export function buildServices(deps: AppDeps): Services {
   const publisher = new WebhookPublisher(webhooks, deliverer, deps.log).listen(bus);
   const alarms = new AlarmWatch({ db, clock: deps.clock, log: deps.log, offlineSeconds: deps.config.deviceOfflineSeconds, publish: (events) => publisher.publish(events) });
   const reconciler = new Reconciler({ db, commands, recovery, registry, clock: deps.clock, log: deps.log, dailyAt: deps.config.reconcileAt, publish: (events) => publisher.publish(events) });
-  return { bus, auth, staff, registry, commands, applier, ingest, employees, recovery, drift, webhooks, deliverer, publisher, alarms, metrics, reconciler };
+  const addresses = new AddressWatch({ db, log: deps.log, pinning: deps.config.deviceAddressPinning });
+  return { bus, auth, staff, registry, commands, applier, ingest, employees, recovery, drift, webhooks, deliverer, publisher, alarms, metrics, reconciler, addresses };
 }
 
 export function buildApp(deps: AppDeps, services: Services): express.Express {
@@ -148,7 +151,7 @@ export function buildApp(deps: AppDeps, services: Services): express.Express {
   app.use('/zkteco/api', express.json({ limit: '2mb', type: () => true }));
   app.use('/zkteco/api', refuseNulInput);
   app.use(attendanceRoutes({ config, db, clock, ...services }));
-  app.use(deviceRoutes({ db, clock, ...services }));
+  app.use(deviceRoutes({ db, clock, addressPinning: config.deviceAddressPinning, ...services }));
   app.use(commandRoutes({ db, clock, ...services }));
   app.use(employeeRoutes({ db, clock, log, ...services }));
   app.use(correctionRoutes({ db, clock, ...services }));

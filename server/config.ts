@@ -25,6 +25,12 @@ const schema = z
       .default(() => Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC')
       .refine(isValidZone, 'must be an IANA time zone such as Europe/Paris'),
     DEVICE_SERIALS: commaList('AEWD200560017,CGXH201760005'),
+    DEVICE_ADDRESS_PINNING: z
+      .enum(['true', 'false', '1', '0', 'yes', 'no', 'on', 'off'], { error: 'must be true or false' })
+      .default('false')
+      .transform((value) => ['true', '1', 'yes', 'on'].includes(value)),
+    DEVICE_PENDING_MAX: z.coerce.number().int().min(1).default(50),
+    DEVICE_PENDING_PER_ADDRESS_HOUR: z.coerce.number().int().min(1).default(5),
     ADMIN_USER: z.string().optional(),
     ADMIN_PASSWORD: z.string().min(MIN_PASSWORD_LENGTH, `must be at least ${MIN_PASSWORD_LENGTH} characters`).optional(),
     TIMESHEET_PAIRING: z.enum(['sequence', 'key']).default('sequence'),
@@ -52,6 +58,10 @@ export interface Config {
   jwtSecret: string | undefined;
   deviceTimezone: string;
   deviceSerials: readonly string[];
+  /** Hold commands for an approved clock seen at a new address until an admin confirms the address. */
+  deviceAddressPinning: boolean;
+  /** New pending serials: at most this many pending in all, and this many per address per hour. */
+  pendingLimits: { total: number; perAddressPerHour: number };
   admin: { user: string; password: string } | undefined;
   logLevel: string;
   /** How punches pair into worked time (CONTRACT "Timesheets"). */
@@ -76,6 +86,8 @@ export function readConfig(env: NodeJS.ProcessEnv): Readonly<Config> {
     jwtSecret: e.JWT_SECRET,
     deviceTimezone: e.DEVICE_TIMEZONE,
     deviceSerials: Object.freeze(e.DEVICE_SERIALS),
+    deviceAddressPinning: e.DEVICE_ADDRESS_PINNING,
+    pendingLimits: Object.freeze({ total: e.DEVICE_PENDING_MAX, perAddressPerHour: e.DEVICE_PENDING_PER_ADDRESS_HOUR }),
     admin: e.ADMIN_USER && e.ADMIN_PASSWORD ? { user: e.ADMIN_USER, password: e.ADMIN_PASSWORD } : undefined,
     logLevel: e.LOG_LEVEL,
     timesheets: Object.freeze({

@@ -25,7 +25,12 @@ export function deviceRequest(url: string, init: RequestInit, retried = false): 
   const secure = target.protocol === 'https:';
   // No Content-Type, like many real terminals: the server must read the body as raw bytes.
   const headers: Record<string, string | number> = { 'user-agent': 'iClock Proxy/1.09' };
-  if (init.token) headers.authorization = `Bearer ${init.token}`;
+  // As a relay does: the token vouches only for the serials named with it (this clock's).
+  if (init.token) {
+    headers.authorization = `Bearer ${init.token}`;
+    const sn = target.searchParams.get('SN');
+    if (sn) headers['x-relay-serials'] = sn;
+  }
   const body = init.body === undefined ? undefined : Buffer.from(init.body, 'utf8');
   if (body) headers['content-length'] = body.length;
   const started = performance.now();

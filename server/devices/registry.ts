@@ -4,14 +4,17 @@ import type { Device } from '../db/generated/client.ts';
 import { Prisma } from '../db/generated/client.ts';
 import type { Db } from '../db/open.ts';
 import type { DeviceEvent, IngestBus } from '../ingest/events.ts';
+import { admitPending } from './pending-limit.ts';
 
 export type DeviceState = 'approved' | 'pending' | 'rejected';
 
 export interface Contact {
   sn: string;
   at: Date;
-  /** The request carried a valid Bearer token: a relay forwarding for a shop vouches for the serial. */
+  /** A relay's valid token vouched for this serial (it is on that relay's list). */
   trusted: boolean;
+  /** The relay that forwarded the request (whether or not it vouched for the serial). */
+  relayName?: string | undefined;
   ipAddress?: string | undefined;
   facts?: Partial<Pick<Device, 'pushVersion' | 'language' | 'deviceType' | 'firmware'>>;
   handshake?: boolean;
@@ -42,14 +45,17 @@ export class DeviceRegistry {
     const seen = {
       lastSeenAt: contact.at,
       ...(contact.ipAddress ? { ipAddress: contact.ipAddress } : {}),
+      ...(contact.relayName ? { relayName: contact.relayName } : {}),
       ...(contact.handshake ? { lastHandshakeAt: contact.at } : {}),
       ...facts,
     };
     const before = await this.db.device.findUnique({ where: { sn: contact.sn }, select: { state: true, lastSeenAt: true } });
     const promote = (contact.trusted || configured) && before?.state === 'pending';
+    const vouched = contact.trusted || configured;
+    if (!before && !vouched) await admitPending(this.db, this.config.pendingLimits, contact.ipAddress, contact.at);
     const device = await this.db.device.upsert({
       where: { sn: contact.sn },
-      create: { sn: contact.sn, state: contact.trusted || configured ? 'approved' : 'pending', ...seen },
+      create: { sn: contact.sn, state: vouched ? 'approved' : 'pending', createdAt: contact.at, ...seen },
       update: { ...seen, ...(promote ? { state: 'approved' } : {}) },
     });
     if (!before || device.state !== before.state) this.bus.emit('device', deviceEvent(device));

@@ -10,6 +10,8 @@ import type { Db } from '../db/open.ts';
 import type { CommandQueue } from '../devices/commands.ts';
 import { deviceEncoding } from '../devices/device-encoding.ts';
 import type { Recovery } from '../devices/recovery.ts';
+import type { AddressWatch } from '../devices/address-watch.ts';
+import { PendingLimitReached } from '../devices/pending-limit.ts';
 import type { DeviceRegistry } from '../devices/registry.ts';
 import { checkAfterOffsetChange } from '../devices/zone-offset-watch.ts';
 import { journalUpload } from '../ingest/journal.ts';
@@ -19,6 +21,7 @@ import { iclockVerb, isHandshake, rawQueryOf, readDeviceQuery, uploadTable, type
 import { parseInfo } from '../protocol/device-facts.ts';
 import { printable, serialProblem } from '../protocol/fields.ts';
 import { instantToLocal, zoneOffsetMinutes } from '../protocol/time.ts';
+import { clientAddress, relayOrigin, relayReceivedAt } from './origin.ts';
 import { sendDeviceText } from './reply.ts';
 
 export interface IclockDeps {
@@ -28,6 +31,7 @@ export interface IclockDeps {
   registry: DeviceRegistry;
   commands: CommandQueue;
   recovery: Recovery;
+  addresses: AddressWatch;
   ingest: Ingest;
   clock: Clock;
   log: Logger;
@@ -36,26 +40,16 @@ export interface IclockDeps {
 /** Devices send up to 10 MB photo batches; a 413 would make them resend forever. */
 const readRawBody = express.raw({ type: () => true, limit: '20mb' });
 
-function relayReceivedAt(req: Request, now: Date): Date {
-  const header = req.headers['x-relay-received-at'];
-  const at = typeof header === 'string' ? new Date(header) : undefined;
-  return at && !Number.isNaN(at.getTime()) && at.getTime() <= now.getTime() + 60_000 ? at : now;
-}
-
-function clientAddress(req: Request, trusted: boolean): string | undefined {
-  const forwarded = req.headers['x-forwarded-for'];
-  if (trusted && typeof forwarded === 'string' && forwarded) return forwarded.split(',')[0]!.trim();
-  return req.socket.remoteAddress ?? undefined;
-}
-
 export function iclockRoutes(deps: IclockDeps): RequestHandler {
   const { clock, log } = deps;
+  const refusePending = pendingRefusal(deps);
   return (req, res, next) => {
     const verb = iclockVerb(req.path);
     if (!verb) return next();
     readRawBody(req, res, (err?: unknown) => {
       if (err) return next(err);
       handle(deps, verb, req, res).catch((error: unknown) => {
+        if (error instanceof PendingLimitReached) return refusePending(req, res, error);
         // The only failure a device may see: nothing was stored, so it must keep its data and retry.
         log.error({ err: error, path: req.path }, 'iclock request failed; answered 503');
         if (!res.headersSent) sendDeviceText(res, clock, 'ERROR: server cannot store data now', 503);
@@ -97,15 +91,21 @@ async function handle(deps: IclockDeps, verb: string, req: Request, res: Respons
   }
 
   const handshake = isHandshake(verb, req.method, query);
+  // A token vouches only for the serials its relay is set to forward; any other waits as pending.
+  const relay = trusted ? relayOrigin(req) : undefined;
+  const vouched = relay?.serials.has(sn) ?? false;
   const { device, promoted, previousContact } = await registry.touch({
     sn,
     at: now,
-    trusted,
+    trusted: vouched,
+    relayName: relay?.name,
     ipAddress: clientAddress(req, trusted),
     handshake,
     facts: handshakeFacts(query),
   });
   const log = deps.log.child({ sn });
+  if (relay && !vouched && !previousContact) log.warn({ relay: relay.name }, "a relay forwarded a serial that is not on its list: kept pending");
+  const address = await deps.addresses.observe(device, clientAddress(req, trusted), handshake, now);
   if (promoted) {
     const held = await deps.ingest.applyHeld(device);
     log.info({ held }, 'device approved by a relay token; held uploads applied');
@@ -135,7 +135,7 @@ async function handle(deps: IclockDeps, verb: string, req: Request, res: Respons
       await registry.recordInfo(sn, { info: fields }, fields[0]);
     }
     await checkAfterOffsetChange({ commands: deps.commands, log }, device, registry.zoneOf(device), now);
-    const commands = device.state === 'approved' ? await deps.commands.take(sn, now) : [];
+    const commands = device.state === 'approved' && address.commandsAllowed ? await deps.commands.take(sn, now) : [];
     // Names in USERINFO commands must reach a Chinese-language clock in its own GB2312.
     sendDeviceText(res, clock, commandLines(commands), 200, deviceEncoding(device.language));
     return;
@@ -146,7 +146,9 @@ async function handle(deps: IclockDeps, verb: string, req: Request, res: Respons
   }
 
   const table = journalTable(verb, query);
-  const outcome = device.state === 'approved' ? 'received' : device.state === 'pending' ? 'held' : 'ignored';
+  // Command results from an address nobody confirmed (DEVICE_ADDRESS_PINNING) would mark commands done.
+  const resultsRefused = verb === 'devicecmd' && !address.commandsAllowed;
+  const outcome = device.state === 'approved' && !resultsRefused ? 'received' : device.state === 'pending' ? 'held' : 'ignored';
   const leaseUntil = outcome === 'received' ? deps.ingest.leaseFrom(now) : undefined;
   const upload = await journal(deps, req, { sn, table, rawQuery, body, trusted, now, outcome, leaseUntil });
   // Durable from here on: whatever parsing finds, the device is told its data arrived; a failed apply is retried.
@@ -164,6 +166,21 @@ async function handle(deps: IclockDeps, verb: string, req: Request, res: Respons
 /** The table as the journal can hold it: an odd name is kept (printable, bounded), never a reason to refuse the upload. */
 function journalTable(verb: string, query: DeviceQuery): string {
   return printable(uploadTable(verb, query)).slice(0, 64);
+}
+
+/** 503 for a serial past the pending limits, logged at most once a minute (a flood must not flood the log). */
+function pendingRefusal(deps: IclockDeps): (req: Request, res: Response, error: PendingLimitReached) => void {
+  let lastWarning = 0;
+  let refused = 0;
+  return (req, res, error) => {
+    refused++;
+    const now = deps.clock.now().getTime();
+    if (now - lastWarning >= 60_000) {
+      lastWarning = now;
+      deps.log.warn({ path: req.path, reason: error.message, refused_so_far: refused }, 'new serial refused: too many clocks waiting for approval');
+    }
+    sendDeviceText(res, deps.clock, 'ERROR: too many clocks waiting for approval, try later', 503);
+  };
 }
 
 function handshakeFacts(query: DeviceQuery) {

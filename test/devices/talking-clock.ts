@@ -33,6 +33,7 @@ export class TalkingClock {
     const headers: Record<string, string> = { 'User-Agent': 'iClock Proxy/1.09' };
     if (this.viaRelay) {
       headers.Authorization = `Bearer ${TEST_TOKEN}`;
+      headers['X-Relay-Serials'] = this.sn;
       headers['X-Relay-Received-At'] = this.t.clock.now().toISOString();
     }
     const res = await fetch(`${this.t.url}${pathAndQuery}`, { method, headers, body: body === undefined ? undefined : new Uint8Array(Buffer.from(body)) });

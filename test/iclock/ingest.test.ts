@@ -84,11 +84,11 @@ describe('device uploads', () => {
     expect(await t.database.prisma.upload.count({ where: { sn: 'STRANGER2' } })).toBe(2);
   });
 
-  it('a relay token approves the serial it forwards; a wrong token is refused with 401 and nothing stored', async () => {
+  it('a relay token approves the serial it forwards (on its list); a wrong token is refused with 401 and nothing stored', async () => {
     const wrong = await upload('RELAYED1', '1\t2025-12-07 08:00:00\t0\t1\n', { Authorization: 'Bearer nope' });
     expect(wrong.status).toBe(401);
     expect(await t.database.prisma.upload.count()).toBe(0);
-    const ok = await upload('RELAYED1', '1\t2025-12-07 08:00:00\t0\t1\n', { Authorization: `Bearer ${t.token}`, 'X-Relay-Received-At': '2025-12-07T07:00:05Z', 'X-Forwarded-For': '192.168.8.100' });
+    const ok = await upload('RELAYED1', '1\t2025-12-07 08:00:00\t0\t1\n', { Authorization: `Bearer ${t.token}`, 'X-Relay-Serials': 'OTHER1,RELAYED1', 'X-Relay-Received-At': '2025-12-07T07:00:05Z', 'X-Forwarded-For': '192.168.8.100' });
     expect(ok.text).toBe('OK:1');
     const [row] = await punches('RELAYED1');
     expect(row).toMatchObject({ source: 'relay', receivedAt: new Date('2025-12-07T07:00:05Z') });
