@@ -41,7 +41,13 @@ export class ClockDriftMonitor {
 
   private onPunches(punches: readonly PunchEvent[]): void {
     const byClock = new Map<string, PunchEvent[]>();
-    for (const p of punches) if (p.source !== 'api') byClock.set(p.deviceSn, [...(byClock.get(p.deviceSn) ?? []), p]);
+    for (const p of punches) {
+      if (p.source === 'api') continue;
+      // Pushed in place: copying the list per punch made a 50,000-line upload cost minutes (quadratic).
+      const mine = byClock.get(p.deviceSn);
+      if (mine) mine.push(p);
+      else byClock.set(p.deviceSn, [p]);
+    }
     for (const [sn, mine] of byClock) {
       if (mine.length > REALTIME_UPLOAD_MAX_PUNCHES) continue;
       this.work = this.work

@@ -1,5 +1,6 @@
-// Stores punches idempotently: one multi-row INSERT … ON CONFLICT DO NOTHING per upload, keyed on
-// (device serial, PIN, device-local time). Announces only the rows that are new.
+// Stores punches idempotently: multi-row INSERT … ON CONFLICT DO NOTHING, keyed on (device serial, PIN,
+// device-local time), in chunks that let other requests run in between. Announces only the rows that are new.
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { Punch } from '../db/generated/client.ts';
 import type { Db } from '../db/open.ts';
 import { punchTypeOf, type ParsedPunch, type PunchType } from '../protocol/attlog.ts';
@@ -93,6 +94,19 @@ export async function insertPunchRows(db: Db, bus: IngestBus, rows: readonly Pun
   return created;
 }
 
-export function storePunches(db: Db, bus: IngestBus, ctx: StoreContext, punches: readonly PunchToStore[]): Promise<Punch[]> {
-  return insertPunchRows(db, bus, punchRows(ctx, punches));
+/**
+ * Rows per statement. One statement costs a few milliseconds of the main thread (the embedded database
+ * runs on it too); between statements every other request (a clock's poll) gets its turn.
+ */
+export const CHUNK = 500;
+
+/** Stores a device's punches CHUNK rows at a time, yielding to the event loop between statements. */
+export async function storePunches(db: Db, bus: IngestBus, ctx: StoreContext, punches: readonly PunchToStore[]): Promise<Punch[]> {
+  const rows = punchRows(ctx, punches);
+  const created: Punch[] = [];
+  for (let i = 0; i < rows.length; i += CHUNK) {
+    if (i > 0) await nextTurn();
+    for (const p of await insertPunchRows(db, bus, rows.slice(i, i + CHUNK))) created.push(p);
+  }
+  return created;
 }
