@@ -122,7 +122,8 @@ export function buildApp(deps: AppDeps, services: Services): express.Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
-  app.set('trust proxy', 'loopback');
+  // Whose X-Forwarded-For/-Proto count (client address, Secure cookies): TRUST_PROXY, loopback by default.
+  app.set('trust proxy', config.trustProxy === false || typeof config.trustProxy === 'number' ? config.trustProxy : [...config.trustProxy]);
   app.use(requestId);
 
   app.use(timeUploads(services.metrics));

@@ -1,4 +1,5 @@
 // Receiver settings: read once from the environment, validated, frozen. Nothing else reads process.env.
+import { isIP } from 'node:net';
 import path from 'node:path';
 import { z } from 'zod';
 import { isValidZone } from './protocol/time.ts';
@@ -7,6 +8,34 @@ import type { PairingRules } from './timesheets/rules.ts';
 
 /** Staff passwords (CONTRACT: at least 10 characters); the admin's from the environment too. */
 export const MIN_PASSWORD_LENGTH = 10;
+
+/** Values copied from .env.example, or any other "change-me": a secret everyone can read is no secret. */
+const notPlaceholder = (value: string) => !/change-?me/i.test(value);
+const PLACEHOLDER = 'is the example value from .env.example: put a random one of your own';
+
+/** TRUST_PROXY: which proxies' X-Forwarded-* headers count (Express "trust proxy"): none, a hop count, or addresses. */
+const trustProxy = z
+  .string()
+  .default('loopback')
+  .transform((value, ctx): false | number | string[] => {
+    const v = value.trim().toLowerCase();
+    if (v === 'false' || v === 'none' || v === '') return false;
+    if (/^\d{1,2}$/.test(v)) return Number(v);
+    const entries = v.split(',').map((e) => e.trim()).filter(Boolean);
+    const bad = entries.find((e) => !['loopback', 'linklocal', 'uniquelocal'].includes(e) && !isAddressOrSubnet(e));
+    if (v === 'true' || bad !== undefined) {
+      ctx.addIssue({ code: 'custom', message: `"${v === 'true' ? 'true' : bad}" is not a proxy: give the proxy's address or subnet (e.g. 10.0.0.5 or 10.0.0.0/24), loopback, a hop count, or false` });
+      return z.NEVER;
+    }
+    return entries;
+  });
+
+function isAddressOrSubnet(entry: string): boolean {
+  const [address, prefix, ...rest] = entry.split('/');
+  const family = isIP(address ?? '');
+  if (family === 0 || rest.length > 0) return false;
+  return prefix === undefined || (/^\d{1,3}$/.test(prefix) && Number(prefix) <= (family === 4 ? 32 : 128));
+}
 
 const schema = z
   .object({
@@ -18,8 +47,15 @@ const schema = z
       .optional()
       .or(z.literal('').transform(() => undefined)),
     DATA_DIR: z.string().min(1).default('./data'),
-    API_TOKENS: commaList('token-one,token-two'),
-    JWT_SECRET: z.string().min(16, 'must be at least 16 characters').optional().or(z.literal('').transform(() => undefined)),
+    API_TOKENS: commaList('token-one,token-two')
+      .refine((tokens) => tokens.every(notPlaceholder), `holds a token that ${PLACEHOLDER}`)
+      .refine((tokens) => tokens.every((t) => t.length >= 16), 'each token must be at least 16 characters'),
+    JWT_SECRET: z
+      .string()
+      .min(32, 'must be at least 32 characters (e.g. the output of: openssl rand -base64 32)')
+      .refine(notPlaceholder, PLACEHOLDER)
+      .optional()
+      .or(z.literal('').transform(() => undefined)),
     DEVICE_TIMEZONE: z
       .string()
       .default(() => Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC')
@@ -32,7 +68,7 @@ const schema = z
     DEVICE_PENDING_MAX: z.coerce.number().int().min(1).default(50),
     DEVICE_PENDING_PER_ADDRESS_HOUR: z.coerce.number().int().min(1).default(5),
     ADMIN_USER: z.string().optional(),
-    ADMIN_PASSWORD: z.string().min(MIN_PASSWORD_LENGTH, `must be at least ${MIN_PASSWORD_LENGTH} characters`).optional(),
+    ADMIN_PASSWORD: z.string().min(MIN_PASSWORD_LENGTH, `must be at least ${MIN_PASSWORD_LENGTH} characters`).refine(notPlaceholder, PLACEHOLDER).optional(),
     TIMESHEET_PAIRING: z.enum(['sequence', 'key']).default('sequence'),
     TIMESHEET_DOUBLE_TAP_SECONDS: z.coerce.number().int().min(0, 'must be 0 or more seconds').max(3600, 'must be at most 3600 seconds').default(60),
     TIMESHEET_MAX_SESSION_HOURS: z.coerce.number().positive('must be more than 0 hours').max(48, 'must be at most 48 hours').default(14),
@@ -42,6 +78,8 @@ const schema = z
       .regex(/^(([01]\d|2[0-3]):[0-5]\d|off)$/, 'must be a device-local time HH:MM such as 02:30, or off')
       .default('02:30')
       .transform((value) => (value === 'off' ? null : value)),
+    UNAPPROVED_JOURNAL_MAX_MB: z.coerce.number().positive('must be a positive number of MB').default(100),
+    TRUST_PROXY: trustProxy,
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   })
   .refine((env) => Boolean(env.ADMIN_USER) === Boolean(env.ADMIN_PASSWORD), {
@@ -70,6 +108,10 @@ export interface Config {
   deviceOfflineSeconds: number;
   /** Device-local HH:MM of the daily count check against each clock; null: no daily check (on demand only). */
   reconcileAt: string | null;
+  /** Disk the journal may hold for direct uploads from clocks nobody approved. */
+  unapprovedJournalMaxBytes: number;
+  /** Express "trust proxy": false, a hop count, or addresses/subnets/loopback. */
+  trustProxy: false | number | readonly string[];
 }
 
 export { ConfigError };
@@ -97,5 +139,7 @@ export function readConfig(env: NodeJS.ProcessEnv): Readonly<Config> {
     }),
     deviceOfflineSeconds: e.DEVICE_OFFLINE_SECONDS,
     reconcileAt: e.RECONCILE_AT,
+    unapprovedJournalMaxBytes: Math.round(e.UNAPPROVED_JOURNAL_MAX_MB * 1024 * 1024),
+    trustProxy: Array.isArray(e.TRUST_PROXY) ? Object.freeze(e.TRUST_PROXY) : e.TRUST_PROXY,
   });
 }

@@ -6,6 +6,7 @@ import { adminPasswordFile } from './auth/staff.ts';
 import { startupBanner } from './banner.ts';
 import { systemClock } from './clock.ts';
 import { ConfigError, readConfig } from './config.ts';
+import { makeDataDirPrivate, PRIVATE_UMASK } from './db/data-dir.ts';
 import { openDatabase } from './db/open.ts';
 import { createLogger } from './log.ts';
 import { startReceiver } from './server.ts';
@@ -22,11 +23,18 @@ async function main(): Promise<void> {
     throw err;
   }
   const log = createLogger(config.logLevel, { pretty: process.stdout.isTTY });
+  // Secrets and database files are the receiver's alone: 0700/0600 for what exists and what it creates.
+  process.umask(PRIVATE_UMASK);
+  const tightened = await makeDataDirPrivate(config.dataDir);
+  if (tightened > 0) log.warn({ dataDir: config.dataDir, entries: tightened }, 'DATA_DIR was readable by other users; set to owner only (0700/0600)');
   const database = await openDatabase({
     databaseUrl: config.databaseUrl,
     dataDir: config.dataDir,
     onConnectionError: (err) => log.warn({ err: err.message }, 'database connection lost; will reconnect on next use'),
   });
+  // The embedded database sets 0666 on the files it creates, whatever the umask; DATA_DIR's own 0700 keeps
+  // them out of reach, and they are set 0600 again now and at every stop.
+  await makeDataDirPrivate(config.dataDir);
   const receiver = await startReceiver({ config, database, clock: systemClock, log });
 
   const { generatedTokenFile, tokenFile } = receiver.secrets;
@@ -58,6 +66,7 @@ async function main(): Promise<void> {
     }, 10_000).unref();
     await receiver.close();
     await database.close();
+    await makeDataDirPrivate(config.dataDir).catch((err: unknown) => log.error({ err }, 'could not set DATA_DIR to owner only'));
     process.exit(0);
   };
   process.on('SIGINT', () => void stop('SIGINT'));

@@ -1,6 +1,9 @@
 // Staff accounts: bcrypt hashes in the staff_users table; the ADMIN_USER account made at start.
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import bcrypt from 'bcryptjs';
+// Native bcrypt on libuv's thread pool: a storm of sign-ins no longer holds the event loop (bcryptjs did,
+// ~70 ms per attempt). Reads the $2a$/$2b$ hashes bcryptjs wrote.
+import { hash, hashSync, verify } from '@node-rs/bcrypt';
 import type { Db } from '../db/open.ts';
 import type { Role } from './principal.ts';
 import { readOrCreateSecret } from './secrets.ts';
@@ -9,17 +12,22 @@ import { readOrCreateSecret } from './secrets.ts';
 const COST = 10;
 
 // Compared against when the username is unknown, so a wrong name takes as long as a wrong password.
-const NO_SUCH_USER_HASH = bcrypt.hashSync('no such user', COST);
+const NO_SUCH_USER_HASH = hashSync('no such user', COST);
 
 export function hashPassword(password: string): Promise<string> {
-  return bcrypt.hash(password, COST);
+  return hash(password, COST);
 }
 
-/** The account's name and role when the password matches, else undefined. */
+/** Whether the password matches the hash; a hash that is not bcrypt never matches. */
+function passwordMatches(password: string, passwordHash: string): Promise<boolean> {
+  return verify(password, passwordHash).catch(() => false);
+}
+
+/** The account's name and role when the password matches and the account is enabled, else undefined. */
 export async function checkStaffPassword(db: Db, username: string, password: string): Promise<{ username: string; role: Role } | undefined> {
   const user = await db.staffUser.findUnique({ where: { username } });
-  const ok = await bcrypt.compare(password, user?.passwordHash ?? NO_SUCH_USER_HASH);
-  if (!user || !ok) return undefined;
+  const ok = await passwordMatches(password, user?.passwordHash ?? NO_SUCH_USER_HASH);
+  if (!user || !ok || user.disabledAt) return undefined;
   return { username: user.username, role: user.role === 'admin' ? 'admin' : 'staff' };
 }
 
@@ -30,11 +38,11 @@ export async function upsertStaffUser(db: Db, account: { username: string; passw
     await db.staffUser.create({ data: { username: account.username, passwordHash: await hashPassword(account.password), role: account.role } });
     return 'created';
   }
-  const samePassword = await bcrypt.compare(account.password, existing.passwordHash);
-  if (samePassword && existing.role === account.role) return 'unchanged';
+  const samePassword = await passwordMatches(account.password, existing.passwordHash);
+  if (samePassword && existing.role === account.role && !existing.disabledAt) return 'unchanged';
   await db.staffUser.update({
     where: { username: account.username },
-    data: { role: account.role, ...(samePassword ? {} : { passwordHash: await hashPassword(account.password) }) },
+    data: { role: account.role, disabledAt: null, ...(samePassword ? {} : { passwordHash: await hashPassword(account.password) }) },
   });
   return 'updated';
 }
@@ -69,5 +77,14 @@ export async function ensureAdminAccount(db: Db, admin: { user: string; password
     // Two receivers starting together on one database both create it: the loser finds it made.
     if ((err as { code?: string }).code !== 'P2002') throw err;
   }
+  if (admin.user !== FIRST_ADMIN) await disableGeneratedAdmin(db, dataDir);
   return undefined;
+}
+
+/** ADMIN_USER names the administrator now: the `admin` made at first start, still on its generated password, is disabled. */
+async function disableGeneratedAdmin(db: Db, dataDir: string): Promise<void> {
+  const generated = await readFile(path.join(dataDir, 'admin-password'), 'utf8').then((text) => text.trim(), () => undefined);
+  const account = await db.staffUser.findUnique({ where: { username: FIRST_ADMIN } });
+  if (!generated || !account || account.disabledAt || !(await passwordMatches(generated, account.passwordHash))) return;
+  await db.$executeRaw`UPDATE staff_users SET disabled_at = now() WHERE username = ${FIRST_ADMIN}`;
 }

@@ -33,7 +33,8 @@ describe('configuration', () => {
     const config = readConfig({});
     expect(config).toMatchObject({ port: 3000, host: '0.0.0.0', databaseUrl: undefined, apiTokens: [], deviceSerials: [] });
     expect(Object.isFrozen(config)).toBe(true);
-    expect(readConfig({ API_TOKENS: ' a, b ,,', DEVICE_SERIALS: 'X1' })).toMatchObject({ apiTokens: ['a', 'b'], deviceSerials: ['X1'] });
+    const [a, b] = ['token-a-0123456789', 'token-b-0123456789'];
+    expect(readConfig({ API_TOKENS: ` ${a}, ${b} ,,`, DEVICE_SERIALS: 'X1' })).toMatchObject({ apiTokens: [a, b], deviceSerials: ['X1'] });
     expect(readConfig({ PORT: ' 8080 ', ADMIN_USER: 'boss', ADMIN_PASSWORD: '0123456789' })).toMatchObject({ port: 8080, admin: { user: 'boss' } });
   });
 });

@@ -27,8 +27,8 @@ export interface TestReceiver {
 }
 
 /** env: receiver settings (strings as in the environment); clockAt pins the clock (fixtures' now_utc). */
-/** log: a logger of the test's own (to read what the receiver logs); default silent unless TEST_LOG_LEVEL. */
-export async function startTestReceiver(options: { env?: Record<string, string>; clockAt?: string; log?: Logger } = {}): Promise<TestReceiver> {
+/** log: a logger of the test's own (to read what the receiver logs); default silent unless TEST_LOG_LEVEL. listen: where it listens (default 127.0.0.1, port 0). */
+export async function startTestReceiver(options: { env?: Record<string, string>; clockAt?: string; log?: Logger; listen?: { port: number; host: string } } = {}): Promise<TestReceiver> {
   const dataDir = await mkdtemp(path.join(os.tmpdir(), 'zk-recv-'));
   const config = readConfig({
     API_TOKENS: TEST_TOKEN,
@@ -43,7 +43,7 @@ export async function startTestReceiver(options: { env?: Record<string, string>;
   const db = await freshDatabase({ template: inject('databaseTemplate') });
   const clock = options.clockAt ? fixedClock(options.clockAt) : systemClock;
   const log = options.log ?? createLogger(config.logLevel);
-  const receiver = await startReceiver({ config, database: db.database, clock, log }, { port: 0, host: '127.0.0.1' });
+  const receiver = await startReceiver({ config, database: db.database, clock, log }, options.listen ?? { port: 0, host: '127.0.0.1' });
   return {
     url: receiver.url,
     receiver,
