@@ -8,11 +8,11 @@ export function relayReceivedAt(req: Request, now: Date): Date {
   return at && !Number.isNaN(at.getTime()) && at.getTime() <= now.getTime() + 60_000 ? at : now;
 }
 
-/** The clock's address: the relay's word for it when the request carries a valid token, else the socket's. */
+/** The clock's address: the relay's word for it when the request carries a valid token, else the client as TRUST_PROXY's proxies report it. */
 export function clientAddress(req: Request, trusted: boolean): string | undefined {
   const forwarded = req.headers['x-forwarded-for'];
   if (trusted && typeof forwarded === 'string' && forwarded) return forwarded.split(',')[0]!.trim();
-  return req.socket.remoteAddress?.replace(/^::ffff:/, '') ?? undefined;
+  return (req.ip ?? req.socket.remoteAddress)?.replace(/^::ffff:/, '') ?? undefined;
 }
 
 export interface RelayOrigin {

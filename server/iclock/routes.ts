@@ -1,6 +1,6 @@
 // Every /iclock request from a clock or a relay: identify, journal what has a body, then answer.
 import { createHash } from 'node:crypto';
-import express, { type Request, type RequestHandler, type Response } from 'express';
+import type { Request, RequestHandler, Response } from 'express';
 import type { Logger } from 'pino';
 import type { Authenticator } from '../auth/principal.ts';
 import { bearerOf } from '../auth/tokens.ts';
@@ -14,15 +14,16 @@ import type { AddressWatch } from '../devices/address-watch.ts';
 import { PendingLimitReached } from '../devices/pending-limit.ts';
 import type { DeviceRegistry } from '../devices/registry.ts';
 import { checkAfterOffsetChange } from '../devices/zone-offset-watch.ts';
-import { journalUpload } from '../ingest/journal.ts';
+import { journalUpload, type IncomingUpload } from '../ingest/journal.ts';
 import type { Ingest } from '../ingest/process.ts';
-import { commandLines, deviceOptionsReply, uploadReply } from '../protocol/replies.ts';
+import { commandLines, deviceOptionsReply, uploadAck, uploadReply } from '../protocol/replies.ts';
 import { iclockVerb, isHandshake, rawQueryOf, readDeviceQuery, uploadTable, type DeviceQuery } from '../protocol/request.ts';
 import { parseInfo } from '../protocol/device-facts.ts';
 import { printable, serialProblem } from '../protocol/fields.ts';
 import { instantToLocal, zoneOffsetMinutes } from '../protocol/time.ts';
 import { clientAddress, relayOrigin, relayReceivedAt } from './origin.ts';
 import { sendDeviceText } from './reply.ts';
+import { overLimitReport, receiveBody, UnapprovedJournalQuota, type ReceivedBody } from './unapproved.ts';
 
 export interface IclockDeps {
   config: Config;
@@ -37,28 +38,31 @@ export interface IclockDeps {
   log: Logger;
 }
 
-/** Devices send up to 10 MB photo batches; a 413 would make them resend forever. */
-const readRawBody = express.raw({ type: () => true, limit: '20mb' });
+interface RouteDeps extends IclockDeps {
+  quota: UnapprovedJournalQuota;
+}
 
-export function iclockRoutes(deps: IclockDeps): RequestHandler {
-  const { clock, log } = deps;
+export function iclockRoutes(iclockDeps: IclockDeps): RequestHandler {
+  const { clock, log, config } = iclockDeps;
+  const deps: RouteDeps = { ...iclockDeps, quota: new UnapprovedJournalQuota(iclockDeps.db, config.unapprovedJournalMaxBytes, clock) };
   const refusePending = pendingRefusal(deps);
   return (req, res, next) => {
     const verb = iclockVerb(req.path);
     if (!verb) return next();
-    readRawBody(req, res, (err?: unknown) => {
-      if (err) return next(err);
-      handle(deps, verb, req, res).catch((error: unknown) => {
-        if (error instanceof PendingLimitReached) return refusePending(req, res, error);
-        // The only failure a device may see: nothing was stored, so it must keep its data and retry.
-        log.error({ err: error, path: req.path }, 'iclock request failed; answered 503');
-        if (!res.headersSent) sendDeviceText(res, clock, 'ERROR: server cannot store data now', 503);
-      });
-    });
+    receiveBody(deps, req, res).then(
+      (received) =>
+        handle(deps, verb, req, res, received).catch((error: unknown) => {
+          if (error instanceof PendingLimitReached) return refusePending(req, res, error);
+          // The only failure a device may see: nothing was stored, so it must keep its data and retry.
+          log.error({ err: error, path: req.path }, 'iclock request failed; answered 503');
+          if (!res.headersSent) sendDeviceText(res, clock, 'ERROR: server cannot store data now', 503);
+        }),
+      next,
+    );
   };
 }
 
-async function handle(deps: IclockDeps, verb: string, req: Request, res: Response): Promise<void> {
+async function handle(deps: RouteDeps, verb: string, req: Request, res: Response, received: ReceivedBody): Promise<void> {
   const { clock, registry } = deps;
   const rawQuery = rawQueryOf(req.originalUrl);
   const query = readDeviceQuery(rawQuery);
@@ -72,11 +76,11 @@ async function handle(deps: IclockDeps, verb: string, req: Request, res: Respons
   }
   const trusted = Boolean(bearer);
   const now = clock.now();
-  const body: Buffer = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
-  const hasBody = req.method !== 'GET' && req.method !== 'HEAD' && body.length > 0;
+  const { body } = received;
+  const hasBody = req.method !== 'GET' && req.method !== 'HEAD' && (body.length > 0 || received.overLimit !== undefined);
 
   if (!sn) {
-    if (hasBody) await journal(deps, req, { sn: '', table: journalTable(verb, query), rawQuery, body, trusted, now, outcome: 'ignored' });
+    if (hasBody && !(await keepUnapproved(deps, req, res, received, { sn: '', table: journalTable(verb, query), rawQuery, body, trusted, now, outcome: 'ignored' }))) return;
     deps.log.warn({ path: req.path }, 'iclock request without SN');
     sendDeviceText(res, clock, 'OK');
     return;
@@ -149,18 +153,34 @@ async function handle(deps: IclockDeps, verb: string, req: Request, res: Respons
   // Command results from an address nobody confirmed (DEVICE_ADDRESS_PINNING) would mark commands done.
   const resultsRefused = verb === 'devicecmd' && !address.commandsAllowed;
   const outcome = device.state === 'approved' && !resultsRefused ? 'received' : device.state === 'pending' ? 'held' : 'ignored';
-  const leaseUntil = outcome === 'received' ? deps.ingest.leaseFrom(now) : undefined;
-  const upload = await journal(deps, req, { sn, table, rawQuery, body, trusted, now, outcome, leaseUntil });
-  // Durable from here on: whatever parsing finds, the device is told its data arrived; a failed apply is retried.
-  if (outcome === 'received') await deps.ingest.applyJournaled(upload, device);
-  else log.info({ table, outcome, uploadId: String(upload.id) }, 'upload journaled for a device that is not approved');
+  const input = { sn, table, rawQuery, body, trusted, now, outcome } as const;
+  if (outcome === 'received') {
+    const upload = await journal(deps, req, { ...input, leaseUntil: deps.ingest.leaseFrom(now) });
+    // Durable from here on: whatever parsing finds, the device is told its data arrived; a failed apply is retried.
+    await deps.ingest.applyJournaled(upload, device);
+  } else if (!(await keepUnapproved(deps, req, res, received, input))) return;
 
   if (verb === 'registry') {
     const code = createHash('sha256').update(sn).digest('hex').slice(0, 16);
     sendDeviceText(res, clock, `RegistryCode=${code}`);
     return;
   }
-  sendDeviceText(res, clock, verb === 'cdata' ? uploadReply(table, body) : 'OK');
+  const ack = received.overLimit ? uploadAck(table, received.overLimit.lines) : uploadReply(table, body);
+  sendDeviceText(res, clock, verb === 'cdata' ? ack : 'OK');
+}
+
+/** An unapproved clock's upload, within the quota (else answered 503); over the size limit only a note of it is kept. */
+async function keepUnapproved(deps: RouteDeps, req: Request, res: Response, received: ReceivedBody, input: JournalInput): Promise<boolean> {
+  const log = deps.log.child({ sn: input.sn, table: input.table });
+  if (!input.trusted && !(await deps.quota.admit(input.body.length))) {
+    log.warn('journal of unapproved clocks is full (UNAPPROVED_JOURNAL_MAX_MB); upload answered 503');
+    sendDeviceText(res, deps.clock, 'ERROR: journal for clocks not approved is full', 503);
+    return false;
+  }
+  const upload = await journal(deps, req, { ...input, report: received.overLimit && overLimitReport(received.overLimit) });
+  if (received.overLimit) log.warn({ uploadId: String(upload.id), ...received.overLimit }, 'upload from a clock that is not approved is over the size limit; not kept');
+  else log.info({ outcome: input.outcome, uploadId: String(upload.id) }, 'upload journaled for a device that is not approved');
+  return true;
 }
 
 /** The table as the journal can hold it: an odd name is kept (printable, bounded), never a reason to refuse the upload. */
@@ -201,6 +221,7 @@ interface JournalInput {
   now: Date;
   outcome: 'received' | 'held' | 'ignored';
   leaseUntil?: Date | undefined;
+  report?: IncomingUpload['report'];
 }
 
 function journal(deps: IclockDeps, req: Request, input: JournalInput) {
@@ -216,5 +237,6 @@ function journal(deps: IclockDeps, req: Request, input: JournalInput) {
     receivedAt: input.trusted ? relayReceivedAt(req, input.now) : input.now,
     outcome: input.outcome,
     ...(input.leaseUntil ? { leaseUntil: input.leaseUntil } : {}),
+    report: input.report,
   });
 }

@@ -17,10 +17,14 @@ export interface IncomingUpload {
   outcome: 'received' | 'held' | 'ignored';
   /** The journaling request applies the upload itself: no other worker claims it before then. */
   leaseUntil?: Date;
+  /** Known at once, without parsing: a body that was not kept (over the limit for its sender). */
+  report?: { linesTotal: number; errors: { reason: string }[] };
 }
 
 export async function journalUpload(db: Db, upload: IncomingUpload): Promise<Upload> {
-  return db.upload.create({
+  // The body is not read back: decoding megabytes of bytea would hold the main thread for nothing.
+  const row = await db.upload.create({
+    omit: { body: true },
     data: {
       sn: upload.sn,
       table: upload.table,
@@ -34,6 +38,8 @@ export async function journalUpload(db: Db, upload: IncomingUpload): Promise<Upl
       outcome: upload.outcome,
       attempts: upload.leaseUntil ? 1 : 0,
       nextAttemptAt: upload.leaseUntil ?? null,
+      ...(upload.report ? { linesTotal: upload.report.linesTotal, errors: upload.report.errors } : {}),
     },
   });
+  return { ...row, body: upload.body as Uint8Array<ArrayBuffer> };
 }

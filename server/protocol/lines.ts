@@ -18,18 +18,31 @@ export function recordLines(text: string): RecordLine[] {
   return out;
 }
 
+/** Counts non-blank record lines of a body that arrives in pieces (a body read but not kept). */
+export class RecordLineCounter {
+  private count = 0;
+  private blank = true;
+
+  push(bytes: Uint8Array): this {
+    for (let i = 0; i < bytes.length; i++) {
+      const byte = bytes[i]!;
+      if (byte === 0x0a) {
+        if (!this.blank) this.count++;
+        this.blank = true;
+      } else if (this.blank && byte !== 0x20 && byte !== 0x09 && byte !== 0x0d) {
+        this.blank = false;
+      }
+    }
+    return this;
+  }
+
+  /** Lines so far, the last one counted even without a final newline. */
+  total(): number {
+    return this.blank ? this.count : this.count + 1;
+  }
+}
+
 /** Non-blank record lines in a body: the `n` of `OK:<n>` (every journaled line counts, parsed or not). */
 export function countRecordLines(body: Uint8Array): number {
-  let count = 0;
-  let blank = true;
-  for (let i = 0; i < body.length; i++) {
-    const byte = body[i]!;
-    if (byte === 0x0a) {
-      if (!blank) count++;
-      blank = true;
-    } else if (blank && byte !== 0x20 && byte !== 0x09 && byte !== 0x0d) {
-      blank = false;
-    }
-  }
-  return blank ? count : count + 1;
+  return new RecordLineCounter().push(body).total();
 }

@@ -5,7 +5,12 @@ import { countRecordLines } from './lines.ts';
 const COUNTED_TABLES = new Set(['ATTLOG', 'OPERLOG', 'BIODATA', 'IDCARD']);
 
 export function uploadReply(table: string, body: Uint8Array): string {
-  return COUNTED_TABLES.has(table.toUpperCase()) ? `OK:${countRecordLines(body)}` : 'OK';
+  return uploadAck(table, countRecordLines(body));
+}
+
+/** The acknowledgement of `lines` record lines of a table. */
+export function uploadAck(table: string, lines: number): string {
+  return COUNTED_TABLES.has(table.toUpperCase()) ? `OK:${lines}` : 'OK';
 }
 
 /** TimeZone option: whole hours as hours, :30/:45 zones in minutes (protocol.md §4.5). */
