@@ -1,4 +1,5 @@
 // The bench's table for people, and results.json for machines: each figure beside its baseline and target.
+import type { HostileResult } from './hostile.ts';
 import type { IngestResult } from './ingest.ts';
 import type { LiveResult } from './live.ts';
 import type { RelayResult } from './relay.ts';
@@ -20,6 +21,8 @@ export interface BenchResults {
   live: Section<LiveResult>;
   /** A month's timesheet as JSON and XLSX beside a plain SELECT of its punches. */
   timesheets?: Section<TimesheetBenchResult>;
+  /** Issue 10: upload time against lines, and a clock's poll latency during a large upload and a sign-in storm. */
+  hostile: Section<HostileResult>;
   /** Each target: met (true), missed (false) or not measured (null). */
   targets: Record<string, boolean | null>;
 }
@@ -31,9 +34,10 @@ const ms = (x: number) => (x >= 1000 ? `${(x / 1000).toFixed(1)} s` : `${x.toFix
 const mark = (ok: boolean | null) => (ok === null ? '' : ok ? ' ✓' : ' ✗');
 const failed = (x: object): x is { error: string } => 'error' in x;
 
-export function targetsOf(r: Pick<BenchResults, 'ingest' | 'relay' | 'live' | 'timesheets'>): Record<string, boolean | null> {
+export function targetsOf(r: Pick<BenchResults, 'ingest' | 'relay' | 'live' | 'timesheets' | 'hostile'>): Record<string, boolean | null> {
   const sheet = !r.timesheets || failed(r.timesheets) ? null : r.timesheets;
   const ingest = failed(r.ingest) ? null : r.ingest;
+  const hostile = failed(r.hostile) ? null : r.hostile;
   const relay = failed(r.relay) ? null : r.relay;
   const live = failed(r.live) || 'skipped' in r.live ? null : r.live;
   return {
@@ -46,6 +50,9 @@ export function targetsOf(r: Pick<BenchResults, 'ingest' | 'relay' | 'live' | 't
     'timesheet JSON ≤ 3× SELECT': sheet ? sheet.ratio <= 3 : null,
     'timesheet JSON < 1 s': sheet ? sheet.json.ms < 1000 : null,
     'timesheet XLSX < 3 s': sheet ? sheet.xlsx.ms < 3000 : null,
+    // Linear growth: ten times the lines may cost at most fifteen times the time.
+    'upload 10× lines ≤ 15× time': hostile ? hostile.upload.ratio <= 15 : null,
+    'poll p99 during sign-in storm < 100 ms': hostile ? hostile.pollDuringSignIns.p99Ms < 100 : null,
   };
 }
 
@@ -95,9 +102,32 @@ export function tableOf(r: BenchResults): string {
     rows.push([`${label}, JSON`, ms(x.json.ms), `SELECT ordered ${ms(x.select.ms)}`, `${x.ratio.toFixed(2)}×`, `≤ 3×${mark(t['timesheet JSON ≤ 3× SELECT']!)}, < 1 s${mark(t['timesheet JSON < 1 s']!)}`]);
     rows.push([`${label}, XLSX`, `${ms(x.xlsx.ms)} (${n(Math.round(x.xlsx.bytes / 1024))} KiB)`, '', '', `< 3 s${mark(t['timesheet XLSX < 3 s']!)}`]);
   }
+  rows.push(...hostileRows(r.hostile, t));
   const widths = rows[0]!.map((_, c) => Math.max(...rows.map((row) => row[c]!.length)));
   const lines = rows.map((row) => row.map((cell, c) => cell.padEnd(widths[c]!)).join('  ').trimEnd());
   lines.splice(1, 0, widths.map((w) => '-'.repeat(w)).join('  '));
   const head = `npm run bench — scale ${r.scale}, ${r.database}, Node ${r.node}, ${r.cpus} CPUs, loopback`;
   return [head, '', ...lines].join('\n');
+}
+
+function hostileRows(h: Section<HostileResult>, t: Record<string, boolean | null>): Row[] {
+  if (failed(h)) return [['hostile upload, sign-in storm (issue 10)', `failed: ${h.error}`, '', '', '']];
+  const idle = `idle p50 ${ms(h.pollIdle.p50Ms)}, p99 ${ms(h.pollIdle.p99Ms)}`;
+  return [
+    [
+      `upload: ${n(h.upload.largeLines)} lines in one body`,
+      `${ms(h.upload.largeMs)} (RSS +${h.upload.rssGrowthMb} MB)`,
+      `${n(h.upload.smallLines)} lines ${ms(h.upload.smallMs)}`,
+      `${h.upload.ratio}× time for 10× lines`,
+      `≤ 15×${mark(t['upload 10× lines ≤ 15× time']!)}`,
+    ],
+    [`poll during that upload (${n(h.pollDuringUpload.polls)} polls)`, `p50 ${ms(h.pollDuringUpload.p50Ms)}, p99 ${ms(h.pollDuringUpload.p99Ms)}`, idle, '', 'diagnostic, no target'],
+    [
+      `poll during ${h.pollDuringSignIns.concurrent} concurrent wrong sign-ins (${n(h.pollDuringSignIns.signIns)} tried)`,
+      `p50 ${ms(h.pollDuringSignIns.p50Ms)}, p99 ${ms(h.pollDuringSignIns.p99Ms)}`,
+      idle,
+      '',
+      `p99 < 100 ms${mark(t['poll p99 during sign-in storm < 100 ms']!)}`,
+    ],
+  ];
 }

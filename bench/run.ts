@@ -1,5 +1,6 @@
 // All sections in one run, each failure kept as that section's result so the others still report.
 import os from 'node:os';
+import { benchHostile } from './hostile.ts';
 import { benchIngest } from './ingest.ts';
 import { benchLive } from './live.ts';
 import { benchRelay } from './relay.ts';
@@ -30,6 +31,8 @@ export async function runBench(scale: number): Promise<BenchResults> {
   const relayAlone = await section('relay alone, stub receiver (issue 4)', () => benchRelayAlone({ backlog: scaled(50_000, scale), perUpload: 100 }));
   const live = await section('live latency (issue 5)', () => benchLive(scaled(1_000, scale)));
   const timesheets = await section('timesheets (issue 11)', () => benchTimesheets({ employees: scaled(500, scale), days: 31 }));
+  const hostile = await section('hostile upload and sign-in storm (issue 10)', () =>
+    benchHostile({ smallLines: scaled(5_000, scale), windowMs: scaled(3_000, scale, 500), concurrentSignIns: 16 }));
   const database = [ingest, relay].map((s) => ('database' in s ? s.database : null)).find(Boolean) ?? 'unknown database';
   return {
     generatedAt: new Date().toISOString(),
@@ -42,7 +45,8 @@ export async function runBench(scale: number): Promise<BenchResults> {
     relayAlone,
     live,
     timesheets,
-    targets: targetsOf({ ingest, relay, live, timesheets }),
+    hostile,
+    targets: targetsOf({ ingest, relay, live, timesheets, hostile }),
   };
 }
 

@@ -1,5 +1,6 @@
 // The bench functions at a tiny scale: they run end to end and return sane figures. No timing targets here.
 import { describe, expect, inject, it } from 'vitest';
+import { benchHostile } from '../../bench/hostile.ts';
 import { benchIngest } from '../../bench/ingest.ts';
 import { benchLive } from '../../bench/live.ts';
 import { benchRelay } from '../../bench/relay.ts';
@@ -39,6 +40,14 @@ describe('bench at a tiny scale', () => {
     expect(positive(r.json.ms) && positive(r.xlsx.ms) && positive(r.ratio) && r.json.bytes > 0 && r.xlsx.bytes > 0).toBe(true);
   });
 
+  it('hostile: both uploads stored, polls answered during each attack, sign-ins tried', async () => {
+    const r = await benchHostile({ smallLines: 50, windowMs: 300, concurrentSignIns: 2 });
+    expect(r.upload).toMatchObject({ smallLines: 50, largeLines: 500 });
+    expect(positive(r.upload.smallMs) && positive(r.upload.largeMs) && positive(r.upload.ratio)).toBe(true);
+    for (const p of [r.pollIdle, r.pollDuringUpload, r.pollDuringSignIns]) expect(p.polls > 0 && p.p99Ms >= p.p50Ms).toBe(true);
+    expect(r.pollDuringSignIns.signIns).toBeGreaterThan(0);
+  });
+
   it('live: skipped, not failed, when the measurement file is absent', async () => {
     expect(await benchLive(5, '/nonexistent/live-latency.ts')).toEqual({ skipped: 'nonexistent/live-latency.ts is not there yet' });
   });
@@ -53,7 +62,7 @@ describe('bench helpers', () => {
     expect(percentile([5, 1, 4, 2, 3], 50)).toBe(3);
     expect(percentile(Array.from({ length: 100 }, (_, i) => i + 1), 99)).toBe(99);
 
-    const partial = { ingest: { error: 'boom' }, relay: { error: 'relay down' }, relayAlone: { error: 'no relay' }, live: { skipped: 'absent' } };
+    const partial = { ingest: { error: 'boom' }, relay: { error: 'relay down' }, relayAlone: { error: 'no relay' }, live: { skipped: 'absent' }, hostile: { error: 'no upload' } };
     const results: BenchResults = { generatedAt: '', scale: 1, node: 'v20', cpus: 2, database: 'db', ...partial, targets: targetsOf(partial) };
     expect(Object.values(results.targets).every((t) => t === null)).toBe(true);
     expect(tableOf(results)).toMatch(/failed: boom[\s\S]*skipped: absent/);
