@@ -21,25 +21,19 @@ export interface IncomingUpload {
   report?: { linesTotal: number; errors: { reason: string }[] };
 }
 
+/**
+ * One INSERT. The body goes in as base64 text that Postgres decodes: the embedded database's own encoding
+ * of a byte parameter costs ~30× more main-thread time (a 1.6 MB body: seconds instead of ~0.1 s). The body
+ * is not read back either: it is the one we hold.
+ */
 export async function journalUpload(db: Db, upload: IncomingUpload): Promise<Upload> {
-  // The body is not read back: decoding megabytes of bytea would hold the main thread for nothing.
-  const row = await db.upload.create({
-    omit: { body: true },
-    data: {
-      sn: upload.sn,
-      table: upload.table,
-      method: upload.method,
-      path: upload.path,
-      query: upload.query,
-      body: upload.body as Uint8Array<ArrayBuffer>,
-      via: upload.via,
-      remoteAddr: upload.remoteAddr ?? null,
-      receivedAt: upload.receivedAt,
-      outcome: upload.outcome,
-      attempts: upload.leaseUntil ? 1 : 0,
-      nextAttemptAt: upload.leaseUntil ?? null,
-      ...(upload.report ? { linesTotal: upload.report.linesTotal, errors: upload.report.errors } : {}),
-    },
-  });
+  const report = upload.report ?? { linesTotal: 0, errors: [] };
+  const [inserted] = await db.$queryRaw<{ id: bigint }[]>`
+    INSERT INTO uploads (sn, table_name, method, path, query, body, via, remote_addr, received_at, outcome, lines_total, errors, attempts, next_attempt_at)
+    VALUES (${upload.sn}, ${upload.table}, ${upload.method}, ${upload.path}, ${upload.query}, decode(${upload.body.toString('base64')}, 'base64'),
+      ${upload.via}, ${upload.remoteAddr ?? null}, ${upload.receivedAt}, ${upload.outcome}, ${report.linesTotal}, ${JSON.stringify(report.errors)}::jsonb,
+      ${upload.leaseUntil ? 1 : 0}, ${upload.leaseUntil ?? null}::timestamptz)
+    RETURNING id`;
+  const row = await db.upload.findUniqueOrThrow({ where: { id: inserted!.id }, omit: { body: true } });
   return { ...row, body: upload.body as Uint8Array<ArrayBuffer> };
 }
