@@ -1,11 +1,11 @@
 // Issue 10, item 6: the receiver's files are its own (0700/0600), example and weak secrets stop start-up
 // with one line, and once ADMIN_USER names the administrator the generated first `admin` cannot sign in.
-import { spawn } from 'node:child_process';
 import { mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readConfig } from '../../server/config.ts';
+import { runMain as runReceiverMain } from '../support/main-process.ts';
 
 let dataDir: string;
 beforeAll(async () => {
@@ -13,19 +13,8 @@ beforeAll(async () => {
 });
 afterAll(() => rm(dataDir, { recursive: true, force: true }));
 
-/** `npm start` as an operator runs it, under a umask that lets everyone read and write (as the report found). */
-function runMain(env: Record<string, string>) {
-  const child = spawn('/bin/sh', ['-c', `umask 000 && exec "${process.execPath}" --import tsx server/main.ts`], {
-    env: { PATH: process.env.PATH, HOME: process.env.HOME, LOG_LEVEL: 'warn', PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let out = '';
-  let err = '';
-  child.stdout.on('data', (d) => (out += d));
-  child.stderr.on('data', (d) => (err += d));
-  const exited = new Promise<number | string | null>((resolve) => child.on('exit', (code, signal) => resolve(code ?? signal)));
-  return { child, exited, out: () => out, err: () => err };
-}
+/** `npm start` under a umask that lets everyone read and write (as the report found). */
+const runMain = (env: Record<string, string>) => runReceiverMain({ PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, ...env }, { umask: '000' });
 
 /** Every path under dir with its permission bits, e.g. ["pglite/base 700", "api-token 600"]. */
 async function modes(dir: string): Promise<string[]> {
