@@ -57,7 +57,7 @@ describe('uploads from clocks nobody approved', () => {
     const viaRelay = await upload('RELAYED1', big).auth(t.token, { type: 'bearer' });
     expect(viaRelay.status).toBe(200);
     expect((await journal('RELAYED1'))[0]!.body.length).toBe(big.length);
-  });
+  }, 120_000);
 
   it('the journal of unapproved clocks has a disk quota: past it they are answered 503 and nothing is kept', async () => {
     const batch = attlog(500); // ~19 KB

@@ -43,7 +43,7 @@ describe.runIf(lanAddress)('TRUST_PROXY', () => {
     expect(res.status).toBe(303);
     expect(res.headers.get('set-cookie')).toMatch(/;\s*Secure/i);
     expect(await clockAddressSeen(url)).toBe('192.168.1.50');
-  });
+  }, 120_000);
 
   it('unset (loopback only): a proxy on another host is not believed', async () => {
     const url = await behindProxy({});
@@ -51,7 +51,7 @@ describe.runIf(lanAddress)('TRUST_PROXY', () => {
     expect(res.status).toBe(303);
     expect(res.headers.get('set-cookie')).not.toMatch(/;\s*Secure/i);
     expect(await clockAddressSeen(url)).toBe(lanAddress);
-  });
+  }, 120_000);
 });
 
 describe('TRUST_PROXY setting', () => {
