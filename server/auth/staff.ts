@@ -1,9 +1,11 @@
 // Staff accounts: bcrypt hashes in the staff_users table; the ADMIN_USER account made at start.
 import { readFile } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
 import path from 'node:path';
 // Native bcrypt on libuv's thread pool: a storm of sign-ins no longer holds the event loop (bcryptjs did,
 // ~70 ms per attempt). Reads the $2a$/$2b$ hashes bcryptjs wrote.
 import { hash, hashSync, verify } from '@node-rs/bcrypt';
+import pLimit from 'p-limit';
 import type { Db } from '../db/open.ts';
 import type { Role } from './principal.ts';
 import { readOrCreateSecret } from './secrets.ts';
@@ -14,13 +16,16 @@ const COST = 10;
 // Compared against when the username is unknown, so a wrong name takes as long as a wrong password.
 const NO_SUCH_USER_HASH = hashSync('no such user', COST);
 
+// Hashes run one core short of all: a storm of sign-ins waits its turn, the main thread keeps a core for clocks.
+const hashSlot = pLimit(Math.max(1, availableParallelism() - 1));
+
 export function hashPassword(password: string): Promise<string> {
-  return hash(password, COST);
+  return hashSlot(() => hash(password, COST));
 }
 
 /** Whether the password matches the hash; a hash that is not bcrypt never matches. */
 function passwordMatches(password: string, passwordHash: string): Promise<boolean> {
-  return verify(password, passwordHash).catch(() => false);
+  return hashSlot(() => verify(password, passwordHash)).catch(() => false);
 }
 
 /** The account's name and role when the password matches and the account is enabled, else undefined. */
