@@ -87,7 +87,7 @@ export class SerialGate {
   private pin(sn: string, now: Date): void {
     if (this.learningUntil === null) this.learningUntil = now.getTime() + this.options.learnMs;
     this.pins.add(sn);
-    this.options.log.warn({ sn, learning_until: new Date(this.learningUntil).toISOString(), pins_file: this.file }, 'new serial pinned: this relay forwards it from now on');
+    this.options.log.info({ sn, learning_until: new Date(this.learningUntil).toISOString(), pins_file: this.file }, 'new serial pinned: this relay forwards it from now on');
     try {
       this.write();
     } catch (err) {
