@@ -1,12 +1,17 @@
 // Which device an API punch belongs to. Without device_sn it is the shop's only approved clock, so the
 // seed relay's punches and the clock's own uploads of the same punch are one row; else the "API" device.
+import type { Config } from '../config.ts';
 import type { Db } from '../db/open.ts';
 import type { DeviceRegistry } from '../devices/registry.ts';
 
 export const API_DEVICE_SN = 'API';
 
+/**
+ * The device and zone of each API punch. A serial the receiver does not know is created pending (or
+ * approved when DEVICE_SERIALS names it): an API caller, even a staff JWT, approves nothing for direct push.
+ */
 export async function resolveApiDevices(
-  deps: { db: Db; registry: DeviceRegistry },
+  deps: { db: Db; registry: DeviceRegistry; config: Pick<Config, 'deviceSerials'> },
   serials: readonly (string | undefined)[],
 ): Promise<{ sn: string; zone: string }[]> {
   let fallback: string | undefined;
@@ -17,10 +22,11 @@ export async function resolveApiDevices(
   const wanted = [...new Set(serials.map((s) => s ?? fallback!))];
   const zones = new Map<string, string>();
   for (const sn of wanted) {
-    // A caller with a token vouches for the serial it names: the device exists and is approved from now on.
+    // The API pseudo-device is never a clock: a clock pushing with its serial is ignored (iclock routes).
+    const state = sn === API_DEVICE_SN || deps.config.deviceSerials.includes(sn) ? 'approved' : 'pending';
     const device = await deps.db.device.upsert({
       where: { sn },
-      create: { sn, state: 'approved', ...(sn === API_DEVICE_SN ? { name: 'Punches sent through the API' } : {}) },
+      create: { sn, state, ...(sn === API_DEVICE_SN ? { name: 'Punches sent through the API' } : {}) },
       update: {},
     });
     zones.set(sn, deps.registry.zoneOf(device));

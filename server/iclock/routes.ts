@@ -2,6 +2,7 @@
 import { createHash } from 'node:crypto';
 import type { Request, RequestHandler, Response } from 'express';
 import type { Logger } from 'pino';
+import { API_DEVICE_SN } from '../api/api-devices.ts';
 import type { Authenticator } from '../auth/principal.ts';
 import { bearerOf } from '../auth/tokens.ts';
 import type { Clock } from '../clock.ts';
@@ -152,7 +153,9 @@ async function handle(deps: RouteDeps, verb: string, req: Request, res: Response
   const table = journalTable(verb, query);
   // Command results from an address nobody confirmed (DEVICE_ADDRESS_PINNING) would mark commands done.
   const resultsRefused = verb === 'devicecmd' && !address.commandsAllowed;
-  const outcome = device.state === 'approved' && !resultsRefused ? 'received' : device.state === 'pending' ? 'held' : 'ignored';
+  // The API pseudo-device is approved for API punches only; no clock speaks for it.
+  const state = sn === API_DEVICE_SN ? 'rejected' : device.state;
+  const outcome = state === 'approved' && !resultsRefused ? 'received' : state === 'pending' ? 'held' : 'ignored';
   const input = { sn, table, rawQuery, body, trusted, now, outcome } as const;
   if (outcome === 'received') {
     const upload = await journal(deps, req, { ...input, leaseUntil: deps.ingest.leaseFrom(now) });
