@@ -105,7 +105,7 @@ export function buildServices(deps: AppDeps): Services {
   const ingest = new Ingest({ db, applier, clock: deps.clock, log: deps.log });
   const employees = new EmployeeSync({ db, commands, log: deps.log }).listen(bus);
   const recovery = new Recovery({ db, commands, registry, log: deps.log });
-  const drift = new ClockDriftMonitor({ db, bus, commands, log: deps.log });
+  const drift = new ClockDriftMonitor({ db, bus, commands, registry, log: deps.log });
   const metrics = new Metrics({ db, bus, clock: deps.clock, offlineSeconds: deps.config.deviceOfflineSeconds });
   const webhooks = new WebhookStore(db, deps.clock);
   const deliverer = new WebhookDeliverer({ db, clock: deps.clock, log: deps.log, onResult: (result) => metrics.webhookAttempts.inc({ result }) });
@@ -155,7 +155,7 @@ export function buildApp(deps: AppDeps, services: Services): express.Express {
   app.use(deviceRoutes({ db, clock, addressPinning: config.deviceAddressPinning, ...services }));
   app.use(commandRoutes({ db, clock, ...services }));
   app.use(employeeRoutes({ db, clock, log, ...services }));
-  app.use(correctionRoutes({ db, clock, ...services }));
+  app.use(correctionRoutes({ config, db, clock, ...services }));
   app.use(auditRoutes({ db, auth: services.auth, zone: config.deviceTimezone }));
   app.use(timesheetRoutes({ db, clock, auth: services.auth, rules: config.timesheets, zoneOf: (d) => services.registry.zoneOf(d) }));
   app.use(reconciliationRoutes({ db, clock, auth: services.auth, registry: services.registry, reconciler: services.reconciler }));

@@ -58,8 +58,9 @@ const schema = z
       .or(z.literal('').transform(() => undefined)),
     DEVICE_TIMEZONE: z
       .string()
-      .default(() => Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC')
-      .refine(isValidZone, 'must be an IANA time zone such as Europe/Paris'),
+      .refine(isValidZone, 'must be an IANA time zone such as Europe/Paris')
+      .optional()
+      .or(z.literal('').transform(() => undefined)),
     DEVICE_SERIALS: commaList('AEWD200560017,CGXH201760005'),
     DEVICE_ADDRESS_PINNING: z
       .enum(['true', 'false', '1', '0', 'yes', 'no', 'on', 'off'], { error: 'must be true or false' })
@@ -94,7 +95,10 @@ export interface Config {
   dataDir: string;
   apiTokens: readonly string[];
   jwtSecret: string | undefined;
+  /** Zone a clock's punches are read in when it has none of its own: DEVICE_TIMEZONE, else the server's. */
   deviceTimezone: string;
+  /** DEVICE_TIMEZONE was set: a zone someone chose, which clocks may be told (else nobody chose it). */
+  deviceTimezoneSet: boolean;
   deviceSerials: readonly string[];
   /** Hold commands for an approved clock seen at a new address until an admin confirms the address. */
   deviceAddressPinning: boolean;
@@ -116,8 +120,14 @@ export interface Config {
 
 export { ConfigError };
 
-/** Reads the receiver's settings; throws one ConfigError line naming the first wrong setting. */
-export function readConfig(env: NodeJS.ProcessEnv): Readonly<Config> {
+/** This process's zone (TZ, else the system's). */
+export const systemZone = (): string => Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
+
+/**
+ * Reads the receiver's settings; throws one ConfigError line naming the first wrong setting.
+ * `serverZone`: the zone this server runs in (tests pass one to stand for a VPS in UTC).
+ */
+export function readConfig(env: NodeJS.ProcessEnv, serverZone: string = systemZone()): Readonly<Config> {
   const e = parseSettings(schema, env);
   return Object.freeze({
     port: e.PORT,
@@ -126,7 +136,8 @@ export function readConfig(env: NodeJS.ProcessEnv): Readonly<Config> {
     dataDir: path.resolve(e.DATA_DIR),
     apiTokens: Object.freeze(e.API_TOKENS),
     jwtSecret: e.JWT_SECRET,
-    deviceTimezone: e.DEVICE_TIMEZONE,
+    deviceTimezone: e.DEVICE_TIMEZONE ?? serverZone,
+    deviceTimezoneSet: e.DEVICE_TIMEZONE !== undefined,
     deviceSerials: Object.freeze(e.DEVICE_SERIALS),
     deviceAddressPinning: e.DEVICE_ADDRESS_PINNING,
     pendingLimits: Object.freeze({ total: e.DEVICE_PENDING_MAX, perAddressPerHour: e.DEVICE_PENDING_PER_ADDRESS_HOUR }),

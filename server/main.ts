@@ -8,6 +8,7 @@ import { systemClock } from './clock.ts';
 import { ConfigError, readConfig } from './config.ts';
 import { makeDataDirPrivate, PRIVATE_UMASK } from './db/data-dir.ts';
 import { openDatabase } from './db/open.ts';
+import { unsetZoneWarning } from './devices/clock-offset.ts';
 import { createLogger } from './log.ts';
 import { startReceiver } from './server.ts';
 
@@ -54,6 +55,8 @@ async function main(): Promise<void> {
       staffAccounts: await database.prisma.staffUser.count(),
     },
   });
+  const zoneWarning = unsetZoneWarning(config, systemClock.now());
+  if (zoneWarning) lines.push(zoneWarning);
   // Signal handlers go in before the banner: a signal with no listener kills the process outright.
   let stopping = false;
   const stop = async (signal: string) => {

@@ -103,7 +103,11 @@ function renderDevices() {
         el('span', `badge device-state state-${d.state}`, stateText),
         el('span', 'device-seen', `${state.isOnline(d, now) ? 'online' : 'offline'} · ${seenText(d.lastSeen)}`),
       );
-      // Past a minute the receiver corrects the clock itself; staff should still see why times look off.
+      // The clock shows another zone than the one its punches are read in: times are off by hours.
+      if (d.zoneMismatch) {
+        li.append(el('span', 'device-drift device-zone-mismatch', `clock shows UTC${d.observedOffset}, not its zone: set its zone`));
+      }
+      // Past a minute the receiver corrects a clock whose zone was chosen; staff should still see why times look off.
       if (d.driftSeconds !== null && Math.abs(d.driftSeconds) > 60) {
         const minutes = Math.round(Math.abs(d.driftSeconds) / 60);
         li.append(el('span', 'device-drift', `clock ${minutes} min ${d.driftSeconds > 0 ? 'fast' : 'slow'}`));

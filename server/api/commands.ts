@@ -34,7 +34,7 @@ const commandSchema = z.strictObject({
 });
 
 /** Device-local time `YYYY-MM-DD HH:MM:SS` (or `T`), or a bare date: the whole day from or to it. */
-const localTime = (endOfDay: boolean) =>
+export const deviceLocalTime = (endOfDay: boolean) =>
   z.string().transform((text, ctx) => {
     const value = /^\d{4}-\d{2}-\d{2}$/.test(text.trim()) ? `${text.trim()} ${endOfDay ? '23:59:59' : '00:00:00'}` : text;
     const normalised = normaliseLocalTime(value);
@@ -46,7 +46,7 @@ const localTime = (endOfDay: boolean) =>
   });
 
 const recoverSchema = z
-  .strictObject({ from: localTime(false), to: localTime(true) })
+  .strictObject({ from: deviceLocalTime(false), to: deviceLocalTime(true) })
   .refine((range) => range.from <= range.to, { message: 'must not be before from', path: ['to'] });
 
 const listSchema = z.object({

@@ -7,6 +7,7 @@ import { resolveApiDevices } from '../api/api-devices.ts';
 import { actorOf, recordAudit } from '../audit/audit-log.ts';
 import type { Authenticator } from '../auth/principal.ts';
 import type { Clock } from '../clock.ts';
+import type { Config } from '../config.ts';
 import type { Db } from '../db/open.ts';
 import { pinField } from '../devices/employee-fields.ts';
 import { DeviceNotFound, type DeviceRegistry } from '../devices/registry.ts';
@@ -16,6 +17,7 @@ import { toPunchEvent } from '../ingest/punches.ts';
 import { localToInstant, normaliseLocalTime } from '../protocol/time.ts';
 
 export interface CorrectionDeps {
+  config: Pick<Config, 'deviceSerials'>;
   db: Db;
   auth: Authenticator;
   bus: IngestBus;

@@ -1,11 +1,14 @@
 // Clock drift (protocol.md §8.3): a real-time punch arrives seconds after it was made, so the gap between
-// its device time (as an instant) and its arrival shows how far the clock is off. Backlog batches and
-// query answers are left out; of the last few real-time punches the one closest to its arrival counts.
+// its device-local time and its arrival shows the UTC offset the clock shows and how far it is off.
+// Backlog batches and query answers are left out; of the last few real-time punches the closest counts.
 import type { Logger } from 'pino';
 import type { Db } from '../db/open.ts';
 import type { IngestBus, PunchEvent } from '../ingest/events.ts';
 import { SET_TIME_COMMAND } from './command-policy.ts';
+import { zoneOffsetMinutes } from '../protocol/time.ts';
+import { formatOffset, readClockOffset, shownOffsetSeconds, zoneMismatch } from './clock-offset.ts';
 import type { CommandQueue } from './commands.ts';
+import type { DeviceRegistry } from './registry.ts';
 
 /** A clock off by more than this gets a set-time command. */
 export const DRIFT_LIMIT_S = 60;
@@ -20,6 +23,7 @@ export interface DriftDeps {
   db: Db;
   bus: IngestBus;
   commands: CommandQueue;
+  registry: DeviceRegistry;
   log: Logger;
   /** false: only warn in the log (commands disabled). */
   correct?: boolean;
@@ -56,16 +60,31 @@ export class ClockDriftMonitor {
     }
   }
 
-  /** Adds real-time punches to a clock's samples; stores and returns its drift (+ when ahead). */
+  /**
+   * Adds real-time punches to a clock's samples; stores the offset it shows and its drift (+ when ahead),
+   * and returns the drift. A clock is set right only in a zone someone chose, and only when it shows it.
+   */
   async measure(sn: string, punches: readonly PunchEvent[]): Promise<number | null> {
     if (await this.answersAQuery(punches[0]!)) return null;
-    const samples = [...(this.samples.get(sn) ?? []), ...punches.map((p) => (Date.parse(p.receivedAt) - Date.parse(p.instant)) / 1000)].slice(-SAMPLES);
+    const device = await this.deps.db.device.findUnique({ where: { sn } });
+    if (!device) return null;
+    const shown = punches.map((p) => shownOffsetSeconds(p.localTime, new Date(p.receivedAt)));
+    const samples = [...(this.samples.get(sn) ?? []), ...shown].slice(-SAMPLES);
     this.samples.set(sn, samples);
-    const closest = samples.reduce((a, b) => (Math.abs(b) < Math.abs(a) ? b : a));
-    const drift = Math.round(-closest);
-    await this.deps.db.device.update({ where: { sn }, data: { driftSeconds: drift } });
-    if (Math.abs(drift) > DRIFT_LIMIT_S && samples.length >= SAMPLES_TO_ACT) await this.correct(sn, drift);
-    return drift;
+    const at = new Date(punches.at(-1)!.receivedAt);
+    const zone = this.deps.registry.zoneOf(device);
+    const reading = readClockOffset(samples, zoneOffsetMinutes(zone, at));
+    const measured = { driftSeconds: reading.driftSeconds, clockOffsetMinutes: reading.offsetMinutes, clockOffsetAt: at };
+    await this.deps.db.device.update({ where: { sn }, data: measured });
+    const log = this.deps.log.child({ sn, driftSeconds: reading.driftSeconds });
+    if (zoneMismatch(measured, zone) && !zoneMismatch(device, zone)) {
+      log.warn({ zone, shows: formatOffset(reading.offsetMinutes) }, 'clock shows another UTC offset than its zone; set its zone (PATCH /zkteco/api/devices/:sn)');
+    }
+    if (Math.abs(reading.driftSeconds) > DRIFT_LIMIT_S && samples.length >= SAMPLES_TO_ACT) {
+      if (this.deps.registry.chosenZoneOf(device) && !zoneMismatch(measured, zone)) await this.correct(sn, log);
+      else log.warn('clock is off by more than a minute; it is not set from here until its zone is chosen and it shows that zone');
+    }
+    return reading.driftSeconds;
   }
 
   /** Punches re-sent for DATA QUERY ATTLOG (CmdId= in the upload) are old by design. */
@@ -75,8 +94,7 @@ export class ClockDriftMonitor {
     return rows.some((r) => /(^|&)\s*cmdid\s*=/i.test(r.query));
   }
 
-  private async correct(sn: string, drift: number): Promise<void> {
-    const log = this.deps.log.child({ sn, driftSeconds: drift });
+  private async correct(sn: string, log: Logger): Promise<void> {
     if (this.deps.correct === false) {
       log.warn('clock is off by more than a minute; commands are disabled, set its time by hand');
       return;

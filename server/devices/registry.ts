@@ -31,8 +31,14 @@ export class DeviceRegistry {
     private readonly bus: IngestBus,
   ) {}
 
+  /** The zone a clock's punches are read in: its own, else DEVICE_TIMEZONE, else the server's. */
   zoneOf(device: Pick<Device, 'timezone'>): string {
     return device.timezone ?? this.config.deviceTimezone;
+  }
+
+  /** The zone someone chose (an admin, at approval or later, or DEVICE_TIMEZONE); null: the clock may not be told one. */
+  chosenZoneOf(device: Pick<Device, 'timezone'>): string | null {
+    return device.timezone ?? (this.config.deviceTimezoneSet ? this.config.deviceTimezone : null);
   }
 
   /**

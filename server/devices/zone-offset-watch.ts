@@ -22,3 +22,14 @@ export async function checkAfterOffsetChange(
   if (command) deps.log.info({ sn: device.sn, zone, before, current, commandId: command.id }, 'zone offset changed since the handshake; queued CHECK');
   return command !== null;
 }
+
+/** A zone an admin just chose reaches the clock only once it re-reads its options: CHECK (sent once approved). */
+export async function checkAfterZoneChoice(
+  commands: CommandQueue,
+  device: Pick<Device, 'sn' | 'state' | 'timezone'>,
+  previousZone: string | null,
+): Promise<boolean> {
+  if (!device.timezone || device.timezone === previousZone || device.state === 'rejected') return false;
+  await commands.enqueueUnlessRecent(device.sn, 'CHECK', 0);
+  return true;
+}

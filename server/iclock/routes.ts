@@ -21,8 +21,9 @@ import { commandLines, deviceOptionsReply, uploadAck, uploadReply } from '../pro
 import { iclockVerb, isHandshake, rawQueryOf, readDeviceQuery, uploadTable, type DeviceQuery } from '../protocol/request.ts';
 import { parseInfo } from '../protocol/device-facts.ts';
 import { printable, serialProblem } from '../protocol/fields.ts';
-import { instantToLocal, zoneOffsetMinutes } from '../protocol/time.ts';
 import { clientAddress, relayOrigin, relayReceivedAt } from './origin.ts';
+import { formatOffset, offsetToTell } from '../devices/clock-offset.ts';
+import { localTimeAtOffset } from '../protocol/time.ts';
 import { sendDeviceText } from './reply.ts';
 import { overLimitReport, receiveBody, UnapprovedJournalQuota, type ReceivedBody } from './unapproved.ts';
 
@@ -118,18 +119,15 @@ async function handle(deps: RouteDeps, verb: string, req: Request, res: Response
   // Back after more than an hour of silence: ask the clock for its log over that window.
   await deps.recovery.afterContact(device, previousContact, now).catch((err: unknown) => log.error({ err }, 'outage recovery not queued'));
 
+  // A clock is told only a zone someone chose, else the offset it shows itself: nothing moves its time.
+  const offsetMinutes = offsetToTell(registry.chosenZoneOf(device), device, now);
   if (handshake) {
     const stamps = (device.stamps ?? {}) as Record<string, string>;
-    const offsetMinutes = zoneOffsetMinutes(registry.zoneOf(device), now);
     sendDeviceText(res, clock, deviceOptionsReply({ sn, stamps, offsetMinutes }));
     return;
   }
   if (verb === 'cdata' && req.method === 'GET' && query.get('type')?.toLowerCase() === 'time') {
-    const zone = registry.zoneOf(device);
-    const offset = zoneOffsetMinutes(zone, now);
-    const sign = offset < 0 ? '-' : '+';
-    const hhmm = `${String(Math.floor(Math.abs(offset) / 60)).padStart(2, '0')}:${String(Math.abs(offset) % 60).padStart(2, '0')}`;
-    sendDeviceText(res, clock, `Time=${instantToLocal(now, zone).replace(' ', 'T')}${sign}${hhmm}`);
+    sendDeviceText(res, clock, offsetMinutes === null ? 'OK' : `Time=${localTimeAtOffset(now, offsetMinutes).replace(' ', 'T')}${formatOffset(offsetMinutes)}`);
     return;
   }
   if (verb === 'getrequest') {
@@ -139,7 +137,8 @@ async function handle(deps: RouteDeps, verb: string, req: Request, res: Response
       const fields = parseInfo(printable(info));
       await registry.recordInfo(sn, { info: fields }, fields[0]);
     }
-    await checkAfterOffsetChange({ commands: deps.commands, log }, device, registry.zoneOf(device), now);
+    const chosen = registry.chosenZoneOf(device);
+    if (chosen) await checkAfterOffsetChange({ commands: deps.commands, log }, device, chosen, now);
     const commands = device.state === 'approved' && address.commandsAllowed ? await deps.commands.take(sn, now) : [];
     // Names in USERINFO commands must reach a Chinese-language clock in its own GB2312.
     sendDeviceText(res, clock, commandLines(commands), 200, deviceEncoding(device.language));

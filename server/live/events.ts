@@ -33,6 +33,10 @@ export interface LiveDevice {
   driftSeconds: number | null;
   /** The pseudo-device that API punches without a clock are filed under: not a clock, never offline. */
   pseudo: boolean;
+  /** The clock shows another UTC offset than its zone's: its times are read wrong until its zone is set. */
+  zoneMismatch: boolean;
+  /** UTC offset the clock shows (`+01:00`), from real-time punches; null until measured. */
+  observedOffset: string | null;
 }
 
 export interface LiveSnapshot {

@@ -158,7 +158,7 @@ export async function attachLive(deps: LiveDeps): Promise<LiveHub> {
     socket.on('devices', async (reply) => {
       if (typeof reply !== 'function') return;
       try {
-        reply(await allDevices(db, clock.now()));
+        reply(await allDevices(db, clock.now(), zone));
       } catch (err) {
         log.warn({ err }, 'live device list failed');
       }
@@ -189,7 +189,7 @@ export async function attachLive(deps: LiveDeps): Promise<LiveHub> {
     if (!device) return;
     names.rememberDevice(device.sn, device.name);
     shareNames({ sn: device.sn });
-    io.emit('device', liveDevice(device, clock.now()));
+    io.emit('device', liveDevice(device, clock.now(), zone));
   };
   const onEmployees = async (...[event]: IngestEvents['employees']) => {
     const changes = await names.refreshEmployees(event.pins);

@@ -22,7 +22,7 @@ export interface LiveRouteDeps {
 export async function liveSnapshot(deps: LiveRouteDeps, viewer: Principal): Promise<LiveSnapshot> {
   const now = deps.clock.now();
   const day = shopDay(now, deps.zone);
-  const [punches, devices] = await Promise.all([todaysPunches(deps.db, day), allDevices(deps.db, now)]);
+  const [punches, devices] = await Promise.all([todaysPunches(deps.db, day), allDevices(deps.db, now, deps.zone)]);
   return { day: day.day, zone: deps.zone, onlineWindowMs: ONLINE_WINDOW_MS, punches, devices, viewer: { subject: viewer.subject, role: viewer.role } };
 }
 

@@ -4,6 +4,7 @@ import { API_DEVICE_SN } from '../api/api-devices.ts';
 import { ONLINE_WINDOW_MS } from '../api/devices.ts';
 import type { Device, Punch } from '../db/generated/client.ts';
 import type { Db } from '../db/open.ts';
+import { formatOffset, zoneMismatch } from '../devices/clock-offset.ts';
 import type { PunchEvent } from '../ingest/events.ts';
 import type { CatchUpCursor, LiveDevice, LivePunch } from './events.ts';
 
@@ -38,7 +39,8 @@ export function shopDay(now: Date, zone: string): ShopDay {
   return { day: start.toFormat('yyyy-MM-dd'), start: start.toJSDate(), end: start.plus({ days: 1 }).toJSDate() };
 }
 
-export function liveDevice(device: Device, now: Date): LiveDevice {
+/** `zone`: DEVICE_TIMEZONE (or the server's), for a clock with no zone of its own. */
+export function liveDevice(device: Device, now: Date, zone: string): LiveDevice {
   const lastSeen = device.lastSeenAt;
   return {
     sn: device.sn,
@@ -48,6 +50,8 @@ export function liveDevice(device: Device, now: Date): LiveDevice {
     online: lastSeen ? now.getTime() - lastSeen.getTime() < ONLINE_WINDOW_MS : false,
     driftSeconds: device.driftSeconds,
     pseudo: device.sn === API_DEVICE_SN,
+    zoneMismatch: zoneMismatch(device, device.timezone ?? zone),
+    observedOffset: device.clockOffsetMinutes === null ? null : formatOffset(device.clockOffsetMinutes),
   };
 }
 
@@ -121,7 +125,7 @@ export async function todaysPunches(db: Db, day: ShopDay, cursor?: CatchUpCursor
   return withNames(db, rows.map(fromRow));
 }
 
-export async function allDevices(db: Db, now: Date): Promise<LiveDevice[]> {
+export async function allDevices(db: Db, now: Date, zone: string): Promise<LiveDevice[]> {
   const devices = await db.device.findMany({ orderBy: { sn: 'asc' } });
-  return devices.map((d) => liveDevice(d, now));
+  return devices.map((d) => liveDevice(d, now, zone));
 }

@@ -22,7 +22,8 @@ export interface OptionsReplyInput {
   sn: string;
   /** Last cursor received per table (ATTLOG, OPERLOG, ATTPHOTO, ...); `None` when unknown. */
   stamps: Readonly<Record<string, string>>;
-  offsetMinutes: number;
+  /** TimeZone option; null leaves it out: no zone was chosen and the clock's own offset is not known yet. */
+  offsetMinutes: number | null;
   delaySeconds?: number;
   errorDelaySeconds?: number;
 }
@@ -41,7 +42,7 @@ export function deviceOptionsReply(input: OptionsReplyInput): string {
     'TransTimes=00:00;14:05',
     'TransInterval=1',
     'TransFlag=TransData AttLog\tOpLog\tEnrollUser\tChgUser',
-    `TimeZone=${timeZoneOption(input.offsetMinutes)}`,
+    ...(input.offsetMinutes === null ? [] : [`TimeZone=${timeZoneOption(input.offsetMinutes)}`]),
     'Realtime=1',
     'Encrypt=0',
     `ServerVer=${SERVER_PUSH_VERSION}`,

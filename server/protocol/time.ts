@@ -62,6 +62,11 @@ export function instantToLocal(instant: Date, zone: string): string {
   return DateTime.fromJSDate(instant, { zone }).toFormat('yyyy-MM-dd HH:mm:ss');
 }
 
+/** Local "YYYY-MM-DD HH:MM:SS" of an instant on a clock set to a fixed offset from UTC. */
+export function localTimeAtOffset(instant: Date, offsetMinutes: number): string {
+  return new Date(instant.getTime() + offsetMinutes * 60_000).toISOString().slice(0, 19).replace('T', ' ');
+}
+
 /** Offset of `zone` from UTC at `at`, in minutes. */
 export function zoneOffsetMinutes(zone: string, at: Date): number {
   return DateTime.fromJSDate(at, { zone }).offset;

@@ -27,7 +27,7 @@ const snapshot = (punches: LivePunch[]): LiveSnapshot => ({
   zone: 'UTC',
   onlineWindowMs: 60_000,
   punches,
-  devices: [{ sn: 'SN1', name: 'Front door', state: 'approved', lastSeen: '2026-11-25T07:00:00.000Z', online: true, driftSeconds: null, pseudo: false }],
+  devices: [{ sn: 'SN1', name: 'Front door', state: 'approved', lastSeen: '2026-11-25T07:00:00.000Z', online: true, driftSeconds: null, pseudo: false, zoneMismatch: false, observedOffset: null }],
   viewer: { subject: 'boss', role: 'admin' },
 });
 

@@ -47,12 +47,14 @@ describe('npm start', () => {
   });
 
   it('runs with no set-up: embedded database, a generated token printed once, healthz, clean SIGTERM', async () => {
-    const run = runMain({ PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir });
+    const run = runMain({ PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, TZ: 'UTC' });
     await expect.poll(() => run.out(), { timeout: 30_000 }).toMatch(/API token \(generated now/);
     const url = /listening on (http:\/\/\S+)/.exec(run.out())![1]!;
     const token = (await readFile(path.join(dataDir, 'api-token'), 'utf8')).trim();
     expect(run.out()).toContain(token);
     expect(run.out()).toMatch(/Database: embedded Postgres in /);
+    // A VPS in UTC with DEVICE_TIMEZONE unset: said at start, since clocks are then told no zone.
+    expect(run.out()).toMatch(/^Warning: this server runs in UTC \(UTC\) and DEVICE_TIMEZONE is unset/m);
     const password = (await readFile(path.join(dataDir, 'admin-password'), 'utf8')).trim();
     expect(run.out()).toContain(`/employees/login as admin / ${password} (generated now, shown once`);
     const signIn = await fetch(`${url}/employees/login`, { method: 'POST', redirect: 'manual', headers: { 'Content-Type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ username: 'admin', password }) });
@@ -61,8 +63,9 @@ describe('npm start', () => {
     run.child.kill('SIGTERM');
     expect(await run.exited, run.err()).toBe(0);
 
-    const again = runMain({ PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir });
+    const again = runMain({ PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, TZ: 'UTC', DEVICE_TIMEZONE: 'Europe/Paris' });
     await expect.poll(() => again.out(), { timeout: 30_000 }).toMatch(/API token: in /);
+    expect(again.out()).not.toMatch(/DEVICE_TIMEZONE is unset/);
     expect(again.out()).not.toContain(token);
     expect(again.out()).not.toContain(password);
     // Where the admin password is, even when it is not printed.

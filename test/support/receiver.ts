@@ -26,9 +26,13 @@ export interface TestReceiver {
   close(): Promise<void>;
 }
 
-/** env: receiver settings (strings as in the environment); clockAt pins the clock (fixtures' now_utc). */
-/** log: a logger of the test's own (to read what the receiver logs); default silent unless TEST_LOG_LEVEL. listen: where it listens (default 127.0.0.1, port 0). */
-export async function startTestReceiver(options: { env?: Record<string, string>; clockAt?: string; log?: Logger; listen?: { port: number; host: string } } = {}): Promise<TestReceiver> {
+/**
+ * env: receiver settings (strings as in the environment; `DEVICE_TIMEZONE: ''` leaves it unset); clockAt pins
+ * the clock (fixtures' now_utc); serverZone: the zone the server runs in (default: this process's).
+ * log: a logger of the test's own (to read what the receiver logs); default silent unless TEST_LOG_LEVEL.
+ * listen: where it listens (default 127.0.0.1, port 0).
+ */
+export async function startTestReceiver(options: { env?: Record<string, string>; clockAt?: string; serverZone?: string; log?: Logger; listen?: { port: number; host: string } } = {}): Promise<TestReceiver> {
   const dataDir = await mkdtemp(path.join(os.tmpdir(), 'zk-recv-'));
   const config = readConfig({
     API_TOKENS: TEST_TOKEN,
@@ -39,7 +43,7 @@ export async function startTestReceiver(options: { env?: Record<string, string>;
     // The daily count check would queue commands in tests that count them; its own test turns it on.
     RECONCILE_AT: 'off',
     ...options.env,
-  });
+  }, options.serverZone);
   const db = await freshDatabase({ template: inject('databaseTemplate') });
   const clock = options.clockAt ? fixedClock(options.clockAt) : systemClock;
   const log = options.log ?? createLogger(config.logLevel);
