@@ -155,7 +155,7 @@ export function buildRelayApp(deps: RelayAppDeps): express.Express {
     }
     // Why the receiver gave no answer (unreachable, refused the token, ...) was logged by askLive.
     if (handshake) {
-      const { block, source } = devices.fallbackOptions(sn, clock.now());
+      const { block, source } = devices.fallbackOptions(sn);
       return answer(200, block, 'relay', { source });
     }
     return answer(200, 'OK', 'relay');

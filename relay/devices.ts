@@ -51,14 +51,14 @@ export class DeviceMemories {
 
   /**
    * The handshake answer when the receiver cannot be reached: its last block for this clock, else our own
-   * block with the machine's UTC offset. Either way the cursors are the ones this clock last sent (the
+   * block without a TimeZone (a clock is told only a zone chosen for it on the receiver). Either way the cursors are the ones this clock last sent (the
    * relay holds those uploads, even if the receiver has not seen them yet), and a table without a known
    * cursor gets no Stamp line: `Stamp=None` (the seed's block) asks the clock to resend its whole log,
    * while a missing line leaves the clock's own cursor as it is.
    */
-  fallbackOptions(sn: string, now: Date): { block: string; source: 'kept' | 'default' } {
+  fallbackOptions(sn: string): { block: string; source: 'kept' | 'default' } {
     const memory = this.get(sn);
-    const block = memory.options ?? deviceOptionsReply({ sn, stamps: {}, offsetMinutes: -now.getTimezoneOffset() });
+    const block = memory.options ?? deviceOptionsReply({ sn, stamps: {}, offsetMinutes: null });
     return { block: withClockStamps(block, memory.stamps), source: memory.options ? 'kept' : 'default' };
   }
 }
