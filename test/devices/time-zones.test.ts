@@ -105,7 +105,7 @@ describe('choosing the zone', () => {
     for (const [body, field] of [
       [{ reinterpret_from: '2025-12-07 00:00:00' }, 'reinterpret_from'],
       [{ timezone: 'Europe/Paris', reinterpret_from: 'yesterday' }, 'reinterpret_from'],
-      [{ timezone: 'Europe/Paris', colour: 'red' }, '(body)'],
+      [{ timezone: 'Europe/Paris', colour: 'red' }, 'colour'],
     ] as const) {
       const refused = await api(t, 'PATCH', `/zkteco/api/devices/${sn}`, { body });
       expect(refused.status).toBe(400);
