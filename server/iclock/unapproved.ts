@@ -8,6 +8,7 @@ import type { Config } from '../config.ts';
 import type { Db } from '../db/open.ts';
 import { RecordLineCounter } from '../protocol/lines.ts';
 import { rawQueryOf, readDeviceQuery } from '../protocol/request.ts';
+import { serialProblem } from '../protocol/fields.ts';
 
 /** Approved clocks and relays: devices send up to 10 MB photo batches, and a 413 would make them resend forever. */
 const readTrustedBody = express.raw({ type: () => true, limit: '20mb' });
@@ -29,7 +30,8 @@ async function senderIsTrusted(deps: BodyDeps, req: Request): Promise<boolean> {
   const bearer = bearerOf(req.headers.authorization);
   if (bearer && deps.auth.isApiToken(bearer)) return true;
   const sn = readDeviceQuery(rawQueryOf(req.originalUrl)).get('sn');
-  if (!sn) return false;
+  // An implausible serial (a NUL, 6,000 characters) is never looked up: the route refuses it with a 400.
+  if (!sn || serialProblem(sn)) return false;
   if (deps.config.deviceSerials.includes(sn)) return true;
   const device = await deps.db.device.findUnique({ where: { sn }, select: { state: true } });
   return device?.state === 'approved';
