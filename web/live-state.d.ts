@@ -3,7 +3,7 @@
 /** @param {LivePunch} p */
 export function label(p: LivePunch): string;
 export class LiveState {
-    /** @type {Map<string, LivePunch>} */
+    /** @type {Map<string, LivePunch>} the punches loaded: the newest page, what came live, older pages asked for */
     punches: Map<string, LivePunch>;
     /** @type {Map<string, LiveDevice>} */
     devices: Map<string, LiveDevice>;
@@ -14,6 +14,16 @@ export class LiveState {
     day: string;
     zone: string;
     onlineWindowMs: number;
+    /** Today's punch count: the snapshot's, plus each new punch above its highest id. */
+    total: number;
+    /** @type {bigint | null} the snapshot's highest punch id: punches above it were not in its count */
+    maxId: bigint | null;
+    /** Older punches than those loaded exist on the server. */
+    more: boolean;
+    /** @type {Map<string, LivePunch>} employees in now: their last punch of the day, an "in" */
+    present: Map<string, LivePunch>;
+    /** @type {Map<string, string>} each employee's last punch instant today */
+    lastAt: Map<string, string>;
     /** @param {LiveSnapshot} snapshot */
     reset(snapshot: LiveSnapshot): void;
     /**
@@ -22,6 +32,15 @@ export class LiveState {
      * @returns {LivePunch[]} the ones that were new
      */
     addPunches(list: LivePunch[]): LivePunch[];
+    /**
+     * An older page asked for by scrolling: shown, but the catch-up cursor stays where it was.
+     * @param {import('../server/live/events.ts').PunchPage} page
+     */
+    addOlder(page: import("../server/live/events.ts").PunchPage): void;
+    /** Where the next older page starts: the oldest punch loaded. @returns {string | null} */
+    oldestCursor(): string | null;
+    /** @param {LivePunch} p @returns {boolean} whether it was new */
+    take(p: LivePunch): boolean;
     /** @returns {CatchUpCursor} */
     cursor(): CatchUpCursor;
     /** @returns {LivePunch[]} */
@@ -33,8 +52,6 @@ export class LiveState {
         pin: string;
         name: string | null;
     }[]): void;
-    /** Voided punches leave the list and "who is in". @param {string[]} ids @returns {boolean} whether any was shown */
-    removePunches(ids: string[]): boolean;
     /** @param {LiveDevice} device */
     upsertDevice(device: LiveDevice): void;
     /** An upload is contact: the clock was seen when its punch arrived. @param {string} sn @param {string} at */

@@ -13,7 +13,7 @@ function newestFirst(a, b) {
 
 export class LiveState {
   constructor() {
-    /** @type {Map<string, LivePunch>} */
+    /** @type {Map<string, LivePunch>} the punches loaded: the newest page, what came live, older pages asked for */
     this.punches = new Map();
     /** @type {Map<string, LiveDevice>} */
     this.devices = new Map();
@@ -24,19 +24,35 @@ export class LiveState {
     this.day = '';
     this.zone = 'UTC';
     this.onlineWindowMs = 60_000;
+    /** Today's punch count: the snapshot's, plus each new punch above its highest id. */
+    this.total = 0;
+    /** @type {bigint | null} the snapshot's highest punch id: punches above it were not in its count */
+    this.maxId = null;
+    /** Older punches than those loaded exist on the server. */
+    this.more = false;
+    /** @type {Map<string, LivePunch>} employees in now: their last punch of the day, an "in" */
+    this.present = new Map();
+    /** @type {Map<string, string>} each employee's last punch instant today */
+    this.lastAt = new Map();
   }
 
   /** @param {LiveSnapshot} snapshot */
   reset(snapshot) {
     this.punches.clear();
     this.devices.clear();
+    this.present.clear();
     this.lastId = null;
     this.since = null;
     this.day = snapshot.day;
     this.zone = snapshot.zone;
     this.onlineWindowMs = snapshot.onlineWindowMs;
-    this.addPunches(snapshot.punches);
+    this.total = snapshot.total;
+    this.maxId = snapshot.maxId === null ? null : BigInt(snapshot.maxId);
+    this.more = snapshot.more;
+    this.lastAt = new Map(Object.entries(snapshot.lastAt));
+    for (const p of snapshot.present) this.present.set(p.pin, p);
     for (const d of snapshot.devices) this.devices.set(d.sn, d);
+    this.addPunches(snapshot.punches);
   }
 
   /**
@@ -47,8 +63,7 @@ export class LiveState {
   addPunches(list) {
     const added = [];
     for (const p of list) {
-      if (this.punches.has(p.id)) continue;
-      this.punches.set(p.id, p);
+      if (!this.take(p)) continue;
       added.push(p);
       const id = BigInt(p.id);
       if (this.lastId === null || id > this.lastId) this.lastId = id;
@@ -56,6 +71,39 @@ export class LiveState {
       this.seenDevice(p.deviceSn, p.receivedAt);
     }
     return added;
+  }
+
+  /**
+   * An older page asked for by scrolling: shown, but the catch-up cursor stays where it was.
+   * @param {import('../server/live/events.ts').PunchPage} page
+   */
+  addOlder(page) {
+    for (const p of page.punches) this.take(p);
+    this.more = page.more;
+  }
+
+  /** Where the next older page starts: the oldest punch loaded. @returns {string | null} */
+  oldestCursor() {
+    const all = this.sorted();
+    const oldest = all[all.length - 1];
+    return oldest ? `${oldest.instant}_${oldest.id}` : null;
+  }
+
+  /** @param {LivePunch} p @returns {boolean} whether it was new */
+  take(p) {
+    if (this.punches.has(p.id)) return false;
+    this.punches.set(p.id, p);
+    // Counted by the snapshot when at or under its highest id; anything above is new to the day.
+    if (this.maxId === null || BigInt(p.id) > this.maxId) this.total += 1;
+    // Who is in follows each employee's latest punch, whatever order punches arrive in.
+    const last = this.lastAt.get(p.pin);
+    const current = this.present.get(p.pin);
+    if (last === undefined || p.instant > last || (p.instant === last && current !== undefined && BigInt(p.id) > BigInt(current.id))) {
+      this.lastAt.set(p.pin, p.instant);
+      if (p.punchType === 'in') this.present.set(p.pin, p);
+      else this.present.delete(p.pin);
+    }
+    return true;
   }
 
   /** @returns {CatchUpCursor} */
@@ -70,13 +118,7 @@ export class LiveState {
 
   /** Employees whose last punch of the day is an "in", by name. @returns {LivePunch[]} */
   whoIsIn() {
-    /** @type {Map<string, LivePunch>} */
-    const last = new Map();
-    for (const p of this.punches.values()) {
-      const prev = last.get(p.pin);
-      if (!prev || newestFirst(p, prev) < 0) last.set(p.pin, p);
-    }
-    return [...last.values()].filter((p) => p.punchType === 'in').sort((a, b) => label(a).localeCompare(label(b)));
+    return [...this.present.values()].sort((a, b) => label(a).localeCompare(label(b)));
   }
 
   /** @param {{ pin: string, name: string | null }[]} changes */
@@ -85,13 +127,9 @@ export class LiveState {
     for (const [id, p] of this.punches) {
       if (names.has(p.pin)) this.punches.set(id, { ...p, name: names.get(p.pin) ?? null });
     }
-  }
-
-  /** Voided punches leave the list and "who is in". @param {string[]} ids @returns {boolean} whether any was shown */
-  removePunches(ids) {
-    let removed = false;
-    for (const id of ids) removed = this.punches.delete(id) || removed;
-    return removed;
+    for (const [pin, p] of this.present) {
+      if (names.has(pin)) this.present.set(pin, { ...p, name: names.get(pin) ?? null });
+    }
   }
 
   /** @param {LiveDevice} device */

@@ -9,6 +9,7 @@ import { label, LiveState } from './live-state.js';
 
 const DATA_URL = '/employees/attendance/live/data';
 const SIGN_IN_URL = `/employees/login?next=${encodeURIComponent(location.pathname + location.search)}`;
+const RELAYS_URL = '/zkteco/api/relays';
 const NEW_FOR_MS = 4_000;
 
 const state = new LiveState();
@@ -56,7 +57,29 @@ function renderPunches() {
   });
   body.replaceChildren(...ordered);
   byId('punches-empty').hidden = sorted.length > 0;
-  byId('count-punches').textContent = String(sorted.length);
+  byId('punches-more').hidden = !state.more;
+  byId('count-punches').textContent = String(state.total);
+}
+
+let loadingOlder = false;
+
+/** The next older page of today, when the user scrolls to the end of the list (or asks). */
+async function loadOlder() {
+  const before = state.oldestCursor();
+  if (loadingOlder || !state.more || !before) return;
+  loadingOlder = true;
+  try {
+    const res = await fetch(`${DATA_URL}?before=${encodeURIComponent(before)}`, { credentials: 'same-origin', cache: 'no-store' });
+    if (res.status === 401) {
+      location.href = SIGN_IN_URL;
+      return;
+    }
+    if (!res.ok) throw new Error(`older punches answered ${res.status}`);
+    state.addOlder(await res.json());
+    renderPunches();
+  } finally {
+    loadingOlder = false;
+  }
 }
 
 function renderPresent() {
@@ -119,6 +142,38 @@ function renderDevices() {
   byId('count-devices').textContent = `${online.length}/${devices.length}`;
 }
 
+/** @param {number | null} seconds */
+function ageText(seconds) {
+  if (seconds === null) return '';
+  if (seconds < 60) return `${seconds} s`;
+  if (seconds < 3600) return `${Math.floor(seconds / 60)} min`;
+  return `${Math.floor(seconds / 3600)} h ${Math.floor((seconds % 3600) / 60)} min`;
+}
+
+/** Each shop's relay as it last reported: online, its backlog and how old the oldest waiting upload is. */
+async function renderRelays() {
+  const res = await fetch(RELAYS_URL, { credentials: 'same-origin', cache: 'no-store', headers: { Accept: 'application/json' } });
+  if (!res.ok) return;
+  /** @type {{ items: { name: string, online: boolean, last_report: string, queue_depth: number, oldest_pending_age_s: number | null, rejected_count: number, last_error: string | null }[] }} */
+  const { items } = await res.json();
+  byId('relays-panel').hidden = items.length === 0;
+  byId('relays').replaceChildren(
+    ...items.map((r) => {
+      const li = el('li');
+      const backlog = r.queue_depth === 0 ? 'nothing waiting' : `${r.queue_depth} waiting, oldest ${ageText(r.oldest_pending_age_s)}`;
+      li.append(
+        el('span', `device-dot${r.online ? ' is-online' : ''}`),
+        el('span', 'device-name', r.name),
+        el('span', `badge relay-backlog${r.queue_depth > 0 ? ' has-backlog' : ''}`, backlog),
+        el('span', 'device-seen', `${r.online ? 'online' : 'offline'} · ${seenText(r.last_report).replace('seen', 'reported')}`),
+      );
+      if (r.rejected_count > 0) li.append(el('span', 'device-drift', `${r.rejected_count} set aside (refused by the receiver)`));
+      if (r.last_error) li.append(el('span', 'device-drift relay-error', r.last_error));
+      return li;
+    }),
+  );
+}
+
 function renderAll() {
   renderPunches();
   renderPresent();
@@ -177,6 +232,13 @@ function catchUp(socket) {
 
 async function start() {
   await loadSnapshot();
+  const report = (/** @type {unknown} */ err) => console.warn('live page:', err);
+  void renderRelays().catch(report);
+  byId('punches-more').addEventListener('click', () => void loadOlder().catch(report));
+  // Scrolling to the end of the list brings the next older page.
+  new IntersectionObserver((entries) => {
+    if (entries.some((e) => e.isIntersecting)) void loadOlder().catch(report);
+  }).observe(byId('punches-more'));
   /** @type {LiveSocket} */
   // WebSocket first: several receivers behind a load balancer need no sticky sessions then; polling is the fallback.
   const socket = /** @type {any} */ (window).io({ withCredentials: true, transports: ['websocket', 'polling'], tryAllTransports: true });
@@ -201,8 +263,9 @@ async function start() {
     renderAll();
     markNew(added);
   });
-  socket.on('voided', (ids) => {
-    if (state.removePunches(ids)) renderAll();
+  // A void can change who is in and the day's count: read the day again, then what came meanwhile.
+  socket.on('voided', () => {
+    void loadSnapshot().then(() => socket.connected && catchUp(socket));
   });
   socket.on('device', (device) => {
     state.upsertDevice(device);
@@ -215,6 +278,7 @@ async function start() {
   });
   // Heartbeats move "last seen" without events: refresh the clocks now and then, and roll over at midnight.
   setInterval(() => {
+    void renderRelays().catch(report);
     if (shopDate() !== state.day) {
       void loadSnapshot().then(() => socket.connected && catchUp(socket));
       return;

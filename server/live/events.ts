@@ -45,11 +45,27 @@ export interface LiveSnapshot {
   zone: string;
   /** A device counts as online when seen within this many milliseconds. */
   onlineWindowMs: number;
-  /** Today's punches, newest first. */
+  /** Today's newest punches, newest first: one page (older ones: `GET …/live/data?before=<instant>_<id>`). */
   punches: LivePunch[];
+  /** Older punches than `punches` exist today. */
+  more: boolean;
+  /** Today's punch count (not voided), when this was read. */
+  total: number;
+  /** Highest punch id of the day when this was read (a punch above it is new to `total`); null with none. */
+  maxId: string | null;
+  /** Employees whose last punch today is an "in": that punch. */
+  present: LivePunch[];
+  /** Each employee's last punch instant today (ISO), in or out: a late upload of an older punch changes nothing. */
+  lastAt: Record<string, string>;
   devices: LiveDevice[];
   /** Who the page is showing it to. */
   viewer: { subject: string; role: string };
+}
+
+/** An older page of today's punches, newest first. */
+export interface PunchPage {
+  punches: LivePunch[];
+  more: boolean;
 }
 
 /** What the page last saw; the server answers with everything after it (the page drops doubles by id). */

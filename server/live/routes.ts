@@ -5,9 +5,11 @@ import type { Authenticator, Principal } from '../auth/principal.ts';
 import { LIVE_PAGE_PATH } from '../auth/session-cookie.ts';
 import type { Clock } from '../clock.ts';
 import type { Db } from '../db/open.ts';
+import { AppError } from '../http/errors.ts';
 import { WEB_DIR } from '../pages/layout.ts';
 import type { LiveSnapshot } from './events.ts';
-import { allDevices, shopDay, todaysPunches } from './today.ts';
+import { firstLoad, olderPunches, parseBefore } from './first-load.ts';
+import { allDevices, shopDay } from './today.ts';
 
 const ASSET = /^[\w-]+\.(css|js|svg|png)$/;
 
@@ -22,15 +24,23 @@ export interface LiveRouteDeps {
 export async function liveSnapshot(deps: LiveRouteDeps, viewer: Principal): Promise<LiveSnapshot> {
   const now = deps.clock.now();
   const day = shopDay(now, deps.zone);
-  const [punches, devices] = await Promise.all([todaysPunches(deps.db, day), allDevices(deps.db, now, deps.zone)]);
-  return { day: day.day, zone: deps.zone, onlineWindowMs: ONLINE_WINDOW_MS, punches, devices, viewer: { subject: viewer.subject, role: viewer.role } };
+  const [punches, devices] = await Promise.all([firstLoad(deps.db, day), allDevices(deps.db, now, deps.zone)]);
+  return { day: day.day, zone: deps.zone, onlineWindowMs: ONLINE_WINDOW_MS, ...punches, devices, viewer: { subject: viewer.subject, role: viewer.role } };
 }
 
 export function liveRoutes(deps: LiveRouteDeps): Router {
   const router = Router();
 
-  router.get(`${LIVE_PAGE_PATH}/data`, deps.auth.require('staff'), async (_req, res) => {
-    res.set('Cache-Control', 'no-store').json(await liveSnapshot(deps, res.locals.principal as Principal));
+  router.get(`${LIVE_PAGE_PATH}/data`, deps.auth.require('staff'), async (req, res) => {
+    res.set('Cache-Control', 'no-store');
+    if (req.query.before === undefined) {
+      res.json(await liveSnapshot(deps, res.locals.principal as Principal));
+      return;
+    }
+    // An older page of the day the page shows.
+    const before = parseBefore(req.query.before);
+    if (!before) throw new AppError(400, 'invalid_request', 'before must be <instant>_<id> of the oldest punch shown, e.g. 2026-12-02T08:00:00.000Z_41');
+    res.json(await olderPunches(deps.db, shopDay(deps.clock.now(), deps.zone), before));
   });
 
   router.get('/employees/assets/:file', (req, res, next) => {

@@ -48,7 +48,7 @@ describe('npm start', () => {
 
   it('runs with no set-up: embedded database, a generated token printed once, healthz, clean SIGTERM', async () => {
     const run = runMain({ PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, TZ: 'UTC' });
-    await expect.poll(() => run.out(), { timeout: 30_000 }).toMatch(/API token \(generated now/);
+    await expect.poll(() => run.out(), { timeout: 60_000 }).toMatch(/API token \(generated now/);
     const url = /listening on (http:\/\/\S+)/.exec(run.out())![1]!;
     const token = (await readFile(path.join(dataDir, 'api-token'), 'utf8')).trim();
     expect(run.out()).toContain(token);
@@ -64,7 +64,7 @@ describe('npm start', () => {
     expect(await run.exited, run.err()).toBe(0);
 
     const again = runMain({ PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, TZ: 'UTC', DEVICE_TIMEZONE: 'Europe/Paris' });
-    await expect.poll(() => again.out(), { timeout: 30_000 }).toMatch(/API token: in /);
+    await expect.poll(() => again.out(), { timeout: 60_000 }).toMatch(/API token: in /);
     expect(again.out()).not.toMatch(/DEVICE_TIMEZONE is unset/);
     expect(again.out()).not.toContain(token);
     expect(again.out()).not.toContain(password);
@@ -72,5 +72,5 @@ describe('npm start', () => {
     expect(again.out()).toContain(`/employees/login as admin (password kept in ${path.join(dataDir, 'admin-password')})`);
     again.child.kill('SIGINT');
     expect(await again.exited, again.err()).toBe(0);
-  });
+  }, 150_000); // two cold starts of the embedded database, each up to 30 s on a busy 2-core machine
 });
