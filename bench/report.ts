@@ -2,9 +2,11 @@
 import type { HostileResult } from './hostile.ts';
 import type { IngestResult } from './ingest.ts';
 import type { LiveResult } from './live.ts';
+import type { LiveFirstLoadResult } from './live-first-load.ts';
 import type { RelayResult } from './relay.ts';
 import type { RelayAloneResult } from './relay-stub.ts';
 import type { TimesheetBenchResult } from './timesheets.ts';
+import type { WebhookBenchResult } from './webhooks.ts';
 
 export type Section<T> = T | { error: string };
 
@@ -21,6 +23,10 @@ export interface BenchResults {
   live: Section<LiveResult>;
   /** A month's timesheet as JSON and XLSX beside a plain SELECT of its punches. */
   timesheets?: Section<TimesheetBenchResult>;
+  /** Issue 14: the live page's first load on a 5,000-punch day, beside the whole day as it used to be sent. */
+  liveFirstLoad?: Section<LiveFirstLoadResult>;
+  /** Issue 13: from upload to signed delivery at a subscriber. */
+  webhooks?: Section<WebhookBenchResult>;
   /** Issue 10: upload time against lines, and a clock's poll latency during a large upload and a sign-in storm. */
   hostile: Section<HostileResult>;
   /** Each target: met (true), missed (false) or not measured (null). */
@@ -34,8 +40,9 @@ const ms = (x: number) => (x >= 1000 ? `${(x / 1000).toFixed(1)} s` : `${x.toFix
 const mark = (ok: boolean | null) => (ok === null ? '' : ok ? ' ✓' : ' ✗');
 const failed = (x: object): x is { error: string } => 'error' in x;
 
-export function targetsOf(r: Pick<BenchResults, 'ingest' | 'relay' | 'live' | 'timesheets' | 'hostile'>): Record<string, boolean | null> {
+export function targetsOf(r: Pick<BenchResults, 'ingest' | 'relay' | 'live' | 'timesheets' | 'liveFirstLoad' | 'webhooks' | 'hostile'>): Record<string, boolean | null> {
   const sheet = !r.timesheets || failed(r.timesheets) ? null : r.timesheets;
+  const first = !r.liveFirstLoad || failed(r.liveFirstLoad) ? null : r.liveFirstLoad;
   const ingest = failed(r.ingest) ? null : r.ingest;
   const hostile = failed(r.hostile) ? null : r.hostile;
   const relay = failed(r.relay) ? null : r.relay;
@@ -50,6 +57,8 @@ export function targetsOf(r: Pick<BenchResults, 'ingest' | 'relay' | 'live' | 't
     'timesheet JSON ≤ 3× SELECT': sheet ? sheet.ratio <= 3 : null,
     'timesheet JSON < 1 s': sheet ? sheet.json.ms < 1000 : null,
     'timesheet XLSX < 3 s': sheet ? sheet.xlsx.ms < 3000 : null,
+    'live first load < 30 ms': first ? first.page.ms < 30 : null,
+    'live first load < 300 KB': first ? first.page.bytes < 300 * 1024 : null,
     // Linear growth: ten times the lines may cost at most fifteen times the time.
     'upload 10× lines ≤ 15× time': hostile ? hostile.upload.ratio <= 15 : null,
     'poll p99 during sign-in storm < 100 ms': hostile ? hostile.pollDuringSignIns.p99Ms < 100 : null,
@@ -101,6 +110,22 @@ export function tableOf(r: BenchResults): string {
     const label = `timesheet: ${n(x.employees)} employees × ${x.days} days (${n(x.punches)} punches)`;
     rows.push([`${label}, JSON`, ms(x.json.ms), `SELECT ordered ${ms(x.select.ms)}`, `${x.ratio.toFixed(2)}×`, `≤ 3×${mark(t['timesheet JSON ≤ 3× SELECT']!)}, < 1 s${mark(t['timesheet JSON < 1 s']!)}`]);
     rows.push([`${label}, XLSX`, `${ms(x.xlsx.ms)} (${n(Math.round(x.xlsx.bytes / 1024))} KiB)`, '', '', `< 3 s${mark(t['timesheet XLSX < 3 s']!)}`]);
+  }
+  if (r.liveFirstLoad && failed(r.liveFirstLoad)) rows.push(['live first load (issue 14)', `failed: ${r.liveFirstLoad.error}`, '', '', '']);
+  else if (r.liveFirstLoad) {
+    const x = r.liveFirstLoad;
+    rows.push([
+      `live page first load, ${n(x.punches)} punches today`,
+      `${ms(x.page.ms)}, ${n(Math.round(x.page.bytes / 1024))} KiB`,
+      `whole day (before) ${ms(x.wholeDay.ms)}, ${n(Math.round(x.wholeDay.bytes / 1024))} KiB`,
+      '',
+      `< 30 ms${mark(t['live first load < 30 ms']!)}, < 300 KB${mark(t['live first load < 300 KB']!)}`,
+    ]);
+  }
+  if (r.webhooks && failed(r.webhooks)) rows.push(['webhook latency (issue 13)', `failed: ${r.webhooks.error}`, '', '', '']);
+  else if (r.webhooks) {
+    const x = r.webhooks;
+    rows.push([`webhook: upload → signed delivery (${n(x.delivered)}/${n(x.punches)})`, `p50 ${ms(x.p50Ms)}, p99 ${ms(x.p99Ms)}`, '', `${x.badSignatures} bad signatures`, 'diagnostic, no target']);
   }
   rows.push(...hostileRows(r.hostile, t));
   const widths = rows[0]!.map((_, c) => Math.max(...rows.map((row) => row[c]!.length)));

@@ -3,11 +3,13 @@ import os from 'node:os';
 import { benchHostile } from './hostile.ts';
 import { benchIngest } from './ingest.ts';
 import { benchLive } from './live.ts';
+import { benchLiveFirstLoad } from './live-first-load.ts';
 import { benchRelay } from './relay.ts';
 import { benchRelayAlone } from './relay-stub.ts';
 import { targetsOf, type BenchResults, type Section } from './report.ts';
 import { scaled } from './setup.ts';
 import { benchTimesheets } from './timesheets.ts';
+import { benchWebhooks } from './webhooks.ts';
 
 async function section<T>(name: string, run: () => Promise<T>): Promise<Section<T>> {
   process.stderr.write(`bench: ${name}…\n`);
@@ -31,6 +33,8 @@ export async function runBench(scale: number): Promise<BenchResults> {
   const relayAlone = await section('relay alone, stub receiver (issue 4)', () => benchRelayAlone({ backlog: scaled(50_000, scale), perUpload: 100 }));
   const live = await section('live latency (issue 5)', () => benchLive(scaled(1_000, scale)));
   const timesheets = await section('timesheets (issue 11)', () => benchTimesheets({ employees: scaled(500, scale), days: 31 }));
+  const liveFirstLoad = await section('live page first load (issue 14)', () => benchLiveFirstLoad({ punches: scaled(5_000, scale) }));
+  const webhooks = await section('webhook latency (issue 13)', () => benchWebhooks({ punches: scaled(1_000, scale) }));
   const hostile = await section('hostile upload and sign-in storm (issue 10)', () =>
     benchHostile({ smallLines: scaled(5_000, scale), windowMs: scaled(3_000, scale, 500), concurrentSignIns: 16 }));
   const database = [ingest, relay].map((s) => ('database' in s ? s.database : null)).find(Boolean) ?? 'unknown database';
@@ -45,8 +49,10 @@ export async function runBench(scale: number): Promise<BenchResults> {
     relayAlone,
     live,
     timesheets,
+    liveFirstLoad,
+    webhooks,
     hostile,
-    targets: targetsOf({ ingest, relay, live, timesheets, hostile }),
+    targets: targetsOf({ ingest, relay, live, timesheets, liveFirstLoad, webhooks, hostile }),
   };
 }
 

@@ -10,6 +10,8 @@ export interface Received {
   body: { type: string; timestamp: string; data: Record<string, unknown> };
   signatureValid: boolean;
   answered: number;
+  /** When the delivery arrived (performance.now(), this process's clock). */
+  at: number;
 }
 
 export interface Sink {
@@ -37,7 +39,7 @@ export async function startSink(answers: number[] = []): Promise<Sink> {
         signatureValid = false;
       }
       const answered = answers.shift() ?? 200;
-      received.push({ id: headers['webhook-id'], timestamp: headers['webhook-timestamp'], body: JSON.parse(raw), signatureValid, answered });
+      received.push({ id: headers['webhook-id'], timestamp: headers['webhook-timestamp'], body: JSON.parse(raw), signatureValid, answered, at: performance.now() });
       res.writeHead(answered).end();
     });
   });
