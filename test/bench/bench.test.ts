@@ -8,6 +8,8 @@ import { benchRelayAlone } from '../../bench/relay-stub.ts';
 import { tableOf, targetsOf, type BenchResults } from '../../bench/report.ts';
 import { benchScale, percentile, scaled } from '../../bench/setup.ts';
 import { benchTimesheets } from '../../bench/timesheets.ts';
+import { benchLiveFirstLoad } from '../../bench/live-first-load.ts';
+import { benchWebhooks } from '../../bench/webhooks.ts';
 
 const positive = (x: number) => Number.isFinite(x) && x > 0;
 
@@ -46,6 +48,19 @@ describe('bench at a tiny scale', () => {
     expect(positive(r.upload.smallMs) && positive(r.upload.largeMs) && positive(r.upload.ratio)).toBe(true);
     for (const p of [r.pollIdle, r.pollDuringUpload, r.pollDuringSignIns]) expect(p.polls > 0 && p.p99Ms >= p.p50Ms).toBe(true);
     expect(r.pollDuringSignIns.signIns).toBeGreaterThan(0);
+  });
+
+  it('live first load: a page of the day, smaller than the whole day', async () => {
+    const r = await benchLiveFirstLoad({ punches: 400, rounds: 1 });
+    expect(r.punches).toBe(400);
+    expect(positive(r.page.ms) && positive(r.wholeDay.ms)).toBe(true);
+    expect(r.page.bytes).toBeLessThan(r.wholeDay.bytes);
+  });
+
+  it('webhooks: every punch delivered, signed, with its latency', async () => {
+    const r = await benchWebhooks({ punches: 10, perSecond: 50 });
+    expect(r).toMatchObject({ punches: 10, delivered: 10, badSignatures: 0 });
+    expect(positive(r.p50Ms) && r.p99Ms >= r.p50Ms).toBe(true);
   });
 
   it('live: skipped, not failed, when the measurement file is absent', async () => {
