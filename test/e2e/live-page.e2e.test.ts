@@ -127,4 +127,34 @@ describe('the live page in a browser', () => {
     await page.screenshot({ path: path.join(RESULTS, 'live-link-refused.png') });
     await page.close();
   });
+
+  it('a busy day: older punches come as the user scrolls; each shop relay shows its backlog', async () => {
+    // 260 more punches: more than the first page holds.
+    const busy = Array.from({ length: 260 }, (_, i) => ({ pin: String(100 + (i % 50)), at: shopLocalTime(4 * 3600 + i), status: 0 }));
+    expect((await clockPunches(r.url, busy)).status).toBe(200);
+    const report = await fetch(`${r.url}/zkteco/api/relays/heartbeat`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${r.token}`, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ name: 'shop-pc-lyon', version: '0.1.0', queue_depth: 37, oldest_pending_age_s: 420, rejected_count: 0, clocks: [], last_error: 'receiver unreachable' }),
+    });
+    expect(report.status).toBe(200);
+    // Sockets refused for this page: its catch-up would otherwise replay every punch of the last minute.
+    let refusing = true;
+    r.receiver.live.io.use((_socket, next) => (refusing ? next(new Error('maintenance')) : next()));
+    const context = await browser.newContext({ viewport: { width: 1280, height: 860 } });
+    const page = await context.newPage();
+    await page.goto(`${r.url}${LIVE}?token=${signJwt({ sub: 'front-desk', role: 'staff' })}`);
+    await page.locator('#relays li').waitFor({ timeout: 5_000 });
+    const total = Number(await page.locator('#count-punches').textContent());
+    expect(total).toBeGreaterThan(260);
+    await expect(page.locator('#relays li').allTextContents()).resolves.toEqual([expect.stringMatching(/shop-pc-lyon.*37 waiting, oldest 7 min.*online.*receiver unreachable/)]);
+    expect(await page.locator('#punches tr').count()).toBe(200);
+    await page.locator('#punches-more').scrollIntoViewIfNeeded();
+    await expect.poll(() => page.locator('#punches tr').count(), { timeout: 5_000 }).toBe(total);
+    await expect(page.locator('#punches-more').isHidden()).resolves.toBe(true);
+    await page.evaluate(() => window.scrollTo(0, 0));
+    await page.screenshot({ path: path.join(RESULTS, 'live-page-relays.png') });
+    refusing = false;
+    await context.close();
+  });
 });
