@@ -110,7 +110,7 @@ export function buildServices(deps: AppDeps): Services {
   const webhooks = new WebhookStore(db, deps.clock);
   const deliverer = new WebhookDeliverer({ db, clock: deps.clock, log: deps.log, onResult: (result) => metrics.webhookAttempts.inc({ result }) });
   const publisher = new WebhookPublisher(webhooks, deliverer, deps.log).listen(bus);
-  const alarms = new AlarmWatch({ db, clock: deps.clock, log: deps.log, offlineSeconds: deps.config.deviceOfflineSeconds, publish: (events) => publisher.publish(events) });
+  const alarms = new AlarmWatch({ db, clock: deps.clock, log: deps.log, offlineSeconds: deps.config.deviceOfflineSeconds, defaultZone: deps.config.deviceTimezone, publish: (events) => publisher.publish(events) });
   const reconciler = new Reconciler({ db, commands, recovery, registry, clock: deps.clock, log: deps.log, dailyAt: deps.config.reconcileAt, publish: (events) => publisher.publish(events) });
   const addresses = new AddressWatch({ db, log: deps.log, pinning: deps.config.deviceAddressPinning });
   return { bus, auth, staff, registry, commands, applier, ingest, employees, recovery, drift, webhooks, deliverer, publisher, alarms, metrics, reconciler, addresses };

@@ -8,8 +8,11 @@ export interface Observation {
   state: string;
 }
 
-/** Records observations; returns those that changed a known state (a first sighting is not a change). */
-export async function recordStates(db: Db, observations: readonly Observation[], at: Date): Promise<Observation[]> {
+/**
+ * Records observations; returns those that changed a known state. A first sighting is not a change, unless
+ * `alarmAtFirstSight` says that state is worth hearing of even then (a clock already in the wrong zone).
+ */
+export async function recordStates(db: Db, observations: readonly Observation[], at: Date, alarmAtFirstSight: (o: Observation) => boolean = () => false): Promise<Observation[]> {
   if (observations.length === 0) return [];
   const rows = await db.$queryRaw<(Observation & { inserted: boolean })[]>`
     INSERT INTO alarm_states (kind, key, state, changed_at)
@@ -18,5 +21,5 @@ export async function recordStates(db: Db, observations: readonly Observation[],
     ON CONFLICT (kind, key) DO UPDATE SET state = EXCLUDED.state, changed_at = EXCLUDED.changed_at
       WHERE alarm_states.state <> EXCLUDED.state
     RETURNING kind, key, state, (xmax = 0) AS inserted`;
-  return rows.filter((r) => !r.inserted).map(({ kind, key, state }) => ({ kind, key, state }));
+  return rows.filter((r) => !r.inserted || alarmAtFirstSight(r)).map(({ kind, key, state }) => ({ kind, key, state }));
 }

@@ -95,3 +95,29 @@ describe('metrics', () => {
     expect(text).toMatch(/^zk_relay_backlog\{relay="shop-pc"\} 500$/m);
   });
 });
+
+describe('a clock in another zone than its own', () => {
+  it('raises device.zone_mismatch once when its real-time punches show another offset, and again only after it was fixed', async () => {
+    const hook = await request(t.url).post('/zkteco/api/webhooks').auth(t.token, { type: 'bearer' }).send({ url: 'http://127.0.0.1:9/unused', events: ['device.zone_mismatch'] });
+    expect(hook.status).toBe(201);
+    const zoneEvents = async () =>
+      (await t.database.prisma.webhookDelivery.findMany({ where: { event: 'device.zone_mismatch' }, orderBy: { id: 'asc' } })).map((d) => (d.payload as { data: Record<string, unknown> }).data);
+    // The clock shows UTC (its punch's local time is the UTC time it arrived) while its zone, Paris, is UTC+01:00.
+    const punchShowing = async (seconds: number, offsetHours: number) => {
+      at(seconds);
+      const local = new Date(Date.parse(T0) + seconds * 1000 + offsetHours * 3600_000).toISOString().slice(0, 19).replace('T', ' ');
+      await request(t.url).post(`/iclock/cdata?SN=${SN}&table=ATTLOG&Stamp=2`).send(Buffer.from(`9\t${local}\t0\t1\t0\t0\t0\n`)).expect(200);
+      await t.receiver.services.drift.settled();
+      await sweep();
+    };
+    // The offset is read from the clock's last five real-time punches (the one nearest its zone counts).
+    for (let i = 0; i < 5; i++) await punchShowing(1000 + i * 10, 0);
+    await sweep();
+    expect(await zoneEvents()).toEqual([expect.objectContaining({ sn: SN, zone: 'Europe/Paris', zone_offset: '+01:00', observed_offset: '+00:00' })]);
+    // Set right on the clock: no event; wrong again: one more.
+    await punchShowing(1100, 1);
+    expect(await zoneEvents()).toHaveLength(1);
+    for (let i = 0; i < 5; i++) await punchShowing(1200 + i * 10, 0);
+    expect(await zoneEvents()).toHaveLength(2);
+  });
+});
