@@ -2,7 +2,7 @@
 // timings do not share an event loop with the bench's clock or receiver.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -20,13 +20,21 @@ export interface RelayStatus {
 
 export interface RelayProcess {
   url: string;
+  pid: number;
   /** Where the relay's own log lines went (kept until close). */
   logFile: string;
   status(): Promise<RelayStatus>;
   close(): Promise<void>;
 }
 
-export async function spawnRelay(options: { upstream: string; token: string; port: number }): Promise<RelayProcess> {
+/** Resident memory of a process in MB (Linux /proc; null elsewhere). */
+export async function rssMb(pid: number): Promise<number | null> {
+  const status = await readFile(`/proc/${pid}/status`, 'utf8').catch(() => null);
+  const kb = status ? /VmRSS:\s+(\d+) kB/.exec(status)?.[1] : undefined;
+  return kb ? Math.round(Number(kb) / 102.4) / 10 : null;
+}
+
+export async function spawnRelay(options: { upstream: string; token: string; port: number; env?: Record<string, string> }): Promise<RelayProcess> {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'zk-bench-relay-'));
   const logFile = path.join(dir, 'relay.log');
   const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'relay/main.ts'], {
@@ -40,6 +48,7 @@ export async function spawnRelay(options: { upstream: string; token: string; por
       RELAY_HOST: '127.0.0.1',
       // The level a shop runs at: one line per queued and forwarded upload is part of the cost.
       LOG_LEVEL: 'info',
+      ...options.env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -79,11 +88,13 @@ export async function spawnRelay(options: { upstream: string; token: string; por
     }
     await sleep(100);
   }
-  return { url, logFile, status, close };
+  return { url, pid: child.pid!, logFile, status, close };
 }
 
 export interface Drain {
   ms: number;
+  /** Highest relay RSS seen while draining (MB). */
+  peakRssMb: number | null;
   firstDeliveryMs: number | null;
   /** Uploads still queued when `timeoutMs` ran out; 0 when the queue emptied. */
   remaining: number;
@@ -94,7 +105,10 @@ export async function waitDrained(relay: RelayProcess, since: { at: number; deli
   const startedAt = since.at;
   let firstDeliveryMs: number | null = null;
   let remaining = Number.NaN;
+  let peakRssMb: number | null = null;
   for (;;) {
+    const rss = await rssMb(relay.pid);
+    if (rss !== null) peakRssMb = Math.max(peakRssMb ?? 0, rss);
     // A relay too busy to answer its status page is still draining: ask again until the deadline.
     const s = await relay.status().catch(() => null);
     const now = performance.now();
@@ -102,9 +116,9 @@ export async function waitDrained(relay: RelayProcess, since: { at: number; deli
       if (firstDeliveryMs === null && s.delivered > since.delivered) firstDeliveryMs = now - startedAt;
       if (s.rejected.count > 0) throw new Error(`the receiver refused ${s.rejected.count} relay entries`);
       remaining = s.queue_depth;
-      if (remaining === 0) return { ms: now - startedAt, firstDeliveryMs, remaining };
+      if (remaining === 0) return { ms: now - startedAt, firstDeliveryMs, remaining, peakRssMb };
     }
-    if (now - startedAt > timeoutMs) return { ms: now - startedAt, firstDeliveryMs, remaining };
+    if (now - startedAt > timeoutMs) return { ms: now - startedAt, firstDeliveryMs, remaining, peakRssMb };
     await sleep(20);
   }
 }

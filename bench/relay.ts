@@ -4,8 +4,9 @@ import http from 'node:http';
 import { SimulatedClock } from '../simulate/clock.ts';
 import { makePunches, type SimPunch } from '../simulate/records.ts';
 import type { Database } from '../server/db/open.ts';
-import { spawnRelay, waitDrained } from './relay-process.ts';
-import { BENCH_TOKEN, benchDatabase, benchReceiver, freePort, percentile, round, type BenchReceiver } from './setup.ts';
+import { DEFAULT_FORWARDING } from '../relay/config.ts';
+import { rssMb, spawnRelay, waitDrained } from './relay-process.ts';
+import { BENCH_TOKEN, benchDatabase, benchReceiver, freePort, percentile, round, sleep, type BenchDatabase, type BenchReceiver } from './setup.ts';
 import type { DatabaseTemplate } from '../test/support/database.ts';
 
 export interface RelayOptions {
@@ -18,11 +19,27 @@ export interface RelayOptions {
   template?: DatabaseTemplate;
 }
 
+/** A 50k backlog drained by a relay started for it: merging off (RELAY_MERGE_LINES=1) or on (the default). */
+export interface DrainResult {
+  mergeLines: number;
+  punches: number;
+  uploads: number;
+  /** complete: false when the drain timeout ran out first (then ms is that timeout). */
+  complete: boolean;
+  ms: number;
+  firstDeliveryMs: number | null;
+  remainingUploads: number;
+  stored: number;
+  /** The relay's RSS (MB): started and idle, holding the backlog, highest while draining. */
+  rssMb: { idle: number | null; backlog: number | null; drainPeak: number | null };
+}
+
 export interface RelayResult {
   database: string;
   down: { uploads: number; p50Ms: number; p99Ms: number; maxMs: number };
-  /** complete: false when the drain timeout ran out first (then ms is that timeout). */
-  drain: { punches: number; uploads: number; complete: boolean; ms: number; firstDeliveryMs: number | null; remainingUploads: number; stored: number };
+  /** The same backlog drained with merging on (`drain`, the default) and off (`drainUnmerged`, the baseline). */
+  drain: DrainResult;
+  drainUnmerged: DrainResult;
   seedPath: { punches: number; ms: number; perS: number };
   /** perS counts what is stored, so an incomplete run still gives a fair rate. */
   relayPath: { punches: number; complete: boolean; ms: number; perS: number; stored: number };
@@ -63,38 +80,72 @@ async function seedPath(url: string, punches: readonly SimPunch[], deviceSn: str
   return ms;
 }
 
-export async function benchRelay(options: RelayOptions): Promise<RelayResult> {
-  const drainTimeoutMs = options.drainTimeoutMs ?? 180_000;
-  const db = await benchDatabase(options.template);
+/**
+ * A relay of its own queues the backlog while nothing listens on the receiver's port, then the receiver
+ * comes back and the relay drains it. Returns the answer times the clock saw and the drain.
+ */
+async function drainBacklog(db: BenchDatabase, options: RelayOptions, sn: string, mergeLines: number) {
   const upstreamPort = await freePort();
-  const relay = await spawnRelay({ upstream: `http://127.0.0.1:${upstreamPort}`, token: BENCH_TOKEN, port: await freePort() });
-  let receiver: BenchReceiver | undefined = await benchReceiver(db.database, [], upstreamPort);
+  const relay = await spawnRelay({ upstream: `http://127.0.0.1:${upstreamPort}`, token: BENCH_TOKEN, port: await freePort(), env: { RELAY_MERGE_LINES: String(mergeLines) } });
+  let receiver: BenchReceiver | undefined;
   try {
-    // 1. Receiver up: the same punches through the seed's path, then through the relay, in one run.
-    const punches = makePunches({ pins: PINS, count: options.seedPunches, timeZone: 'UTC', end: '2025-12-08 18:00:00', spacingSeconds: 1 });
-    const seedMs = await seedPath(receiver.url, punches, 'SEEDPATH01');
-    const viaRelay = new SimulatedClock({ url: relay.url, sn: 'RELAYPATH01', batch: options.perUpload, retry: { attempts: 1 }, timeoutMs: 30_000 });
-    await viaRelay.handshake();
-    const before = (await relay.status()).delivered;
-    const since = { at: performance.now(), delivered: before };
-    await viaRelay.uploadPunches(punches);
-    const relayPath = await waitDrained(relay, since, drainTimeoutMs);
-    const relayStored = await storedFor(db.database, 'RELAYPATH01');
-
-    // 2. Receiver down (nothing listens on its port): every upload is answered by the relay alone.
-    await receiver.close();
-    receiver = undefined;
-    const shop = new SimulatedClock({ url: relay.url, sn: 'RELAYBENCH1', batch: options.perUpload, retry: { attempts: 1 }, timeoutMs: 30_000 });
+    await sleep(2_000);
+    const idle = await rssMb(relay.pid);
+    const shop = new SimulatedClock({ url: relay.url, sn, batch: options.perUpload, retry: { attempts: 1 }, timeoutMs: 30_000 });
     await shop.handshake();
     const backlog = makePunches({ pins: PINS, count: options.backlog, timeZone: 'UTC', end: '2025-12-07 18:00:00', spacingSeconds: 1 });
     const down = await shop.uploadPunches(backlog);
     if (down.acknowledged !== options.backlog) throw new Error(`relay acknowledged ${down.acknowledged} of ${options.backlog} punches`);
-
-    // 3. The receiver comes back on the same port; the relay drains the backlog (last, as it may time out).
+    const held = await rssMb(relay.pid);
     const delivered = (await relay.status()).delivered;
     receiver = await benchReceiver(db.database, [], upstreamPort);
-    const drain = await waitDrained(relay, { at: performance.now(), delivered }, drainTimeoutMs);
-    const drained = await storedFor(db.database, 'RELAYBENCH1');
+    const drain = await waitDrained(relay, { at: performance.now(), delivered }, options.drainTimeoutMs ?? 180_000);
+    const stored = await storedFor(db.database, sn);
+    const result: DrainResult = {
+      mergeLines,
+      punches: options.backlog,
+      uploads: down.uploads,
+      complete: drain.remaining === 0 && stored === options.backlog,
+      ms: round(drain.ms),
+      firstDeliveryMs: drain.firstDeliveryMs === null ? null : round(drain.firstDeliveryMs),
+      remainingUploads: drain.remaining,
+      stored,
+      rssMb: { idle, backlog: held, drainPeak: drain.peakRssMb },
+    };
+    return { down, result };
+  } finally {
+    await relay.close();
+    await receiver?.close();
+  }
+}
+
+export async function benchRelay(options: RelayOptions): Promise<RelayResult> {
+  const drainTimeoutMs = options.drainTimeoutMs ?? 180_000;
+  const db = await benchDatabase(options.template);
+  try {
+    // 1. Receiver up: the same punches through the seed's path, then through the relay, in one run.
+    const receiver = await benchReceiver(db.database, []);
+    const relay = await spawnRelay({ upstream: receiver.url, token: BENCH_TOKEN, port: await freePort() });
+    const punches = makePunches({ pins: PINS, count: options.seedPunches, timeZone: 'UTC', end: '2025-12-08 18:00:00', spacingSeconds: 1 });
+    let seedMs: number;
+    let relayPath: Awaited<ReturnType<typeof waitDrained>>;
+    try {
+      seedMs = await seedPath(receiver.url, punches, 'SEEDPATH01');
+      const viaRelay = new SimulatedClock({ url: relay.url, sn: 'RELAYPATH01', batch: options.perUpload, retry: { attempts: 1 }, timeoutMs: 30_000 });
+      await viaRelay.handshake();
+      const since = { at: performance.now(), delivered: (await relay.status()).delivered };
+      await viaRelay.uploadPunches(punches);
+      relayPath = await waitDrained(relay, since, drainTimeoutMs);
+    } finally {
+      await relay.close();
+      await receiver.close();
+    }
+    const relayStored = await storedFor(db.database, 'RELAYPATH01');
+
+    // 2. and 3. Receiver down, the backlog queued, the receiver back: merging off (the baseline), then on.
+    const unmerged = await drainBacklog(db, { ...options, drainTimeoutMs }, 'RELAYBENCH0', 1);
+    const merged = await drainBacklog(db, { ...options, drainTimeoutMs }, 'RELAYBENCH1', DEFAULT_FORWARDING.mergeLines);
+    const down = merged.down;
 
     const seedPerS = (options.seedPunches / seedMs) * 1000;
     const relayPerS = (relayStored / relayPath.ms) * 1000;
@@ -106,15 +157,8 @@ export async function benchRelay(options: RelayOptions): Promise<RelayResult> {
         p99Ms: round(percentile(down.latenciesMs, 99), 2),
         maxMs: round(Math.max(...down.latenciesMs), 2),
       },
-      drain: {
-        punches: options.backlog,
-        uploads: down.uploads,
-        complete: drain.remaining === 0 && drained === options.backlog,
-        ms: round(drain.ms),
-        firstDeliveryMs: drain.firstDeliveryMs === null ? null : round(drain.firstDeliveryMs),
-        remainingUploads: drain.remaining,
-        stored: drained,
-      },
+      drain: merged.result,
+      drainUnmerged: unmerged.result,
       seedPath: { punches: options.seedPunches, ms: round(seedMs), perS: Math.round(seedPerS) },
       relayPath: {
         punches: options.seedPunches,
@@ -126,8 +170,6 @@ export async function benchRelay(options: RelayOptions): Promise<RelayResult> {
       speedup: round(relayPerS / seedPerS, 1),
     };
   } finally {
-    await relay.close();
-    await receiver?.close();
     await db.drop();
   }
 }

@@ -3,7 +3,7 @@ import type { HostileResult } from './hostile.ts';
 import type { IngestResult } from './ingest.ts';
 import type { LiveResult } from './live.ts';
 import type { LiveFirstLoadResult } from './live-first-load.ts';
-import type { RelayResult } from './relay.ts';
+import type { DrainResult, RelayResult } from './relay.ts';
 import type { RelayAloneResult } from './relay-stub.ts';
 import type { TimesheetBenchResult } from './timesheets.ts';
 import type { WebhookBenchResult } from './webhooks.ts';
@@ -50,7 +50,11 @@ export function targetsOf(r: Pick<BenchResults, 'ingest' | 'relay' | 'live' | 't
   return {
     'ingest ≥ 50% of raw insert': ingest ? ingest.ratio >= 0.5 : null,
     'relay answer p99 < 20 ms': relay ? relay.down.p99Ms < 20 : null,
-    'relay drain < 10 s': relay ? relay.drain.complete && relay.drain.ms < 10_000 : null,
+    // Issue 14: on real Postgres; the embedded database's insert rate is the limit there.
+    'relay drain < 5 s': relay ? relay.drain.complete && relay.drain.ms < 5_000 : null,
+    'relay RSS < 80 MB idle and with the backlog': relay && relay.drain.rssMb.idle !== null && relay.drain.rssMb.backlog !== null
+      ? Math.max(relay.drain.rssMb.idle, relay.drain.rssMb.backlog) < 80
+      : null,
     'relay path ≥ 20× seed path': relay ? relay.speedup >= 20 : null,
     'live p50 < 20 ms': live ? live.p50 < 20 : null,
     'live p99 < 100 ms': live ? live.p99 < 100 : null,
@@ -83,9 +87,25 @@ export function tableOf(r: BenchResults): string {
   else {
     const x = r.relay;
     rows.push([`relay answer, receiver down (${n(x.down.uploads)} uploads)`, `p50 ${ms(x.down.p50Ms)}, p99 ${ms(x.down.p99Ms)}`, '', `max ${ms(x.down.maxMs)}`, `p99 < 20 ms${mark(t['relay answer p99 < 20 ms']!)}`]);
-    const first = x.drain.firstDeliveryMs === null ? '' : `first delivery after ${ms(x.drain.firstDeliveryMs)}`;
-    const drained = x.drain.complete ? ms(x.drain.ms) : `> ${ms(x.drain.ms)}: ${n(x.drain.stored)} stored, ${n(x.drain.remainingUploads)} uploads left`;
-    rows.push([`relay drain: ${n(x.drain.punches)} punches in ${n(x.drain.uploads)} uploads`, drained, '', first, `< 10 s${mark(t['relay drain < 10 s']!)}`]);
+    const drained = (d: DrainResult) =>
+      d.complete ? ms(d.ms) : `> ${ms(d.ms)}: ${n(d.stored)} stored, ${n(d.remainingUploads)} uploads left`;
+    const d = x.drain;
+    const first = d.firstDeliveryMs === null ? '' : `first delivery after ${ms(d.firstDeliveryMs)}`;
+    rows.push([
+      `relay drain: ${n(d.punches)} punches in ${n(d.uploads)} uploads, merged up to ${n(d.mergeLines)} lines`,
+      drained(d),
+      `each upload alone ${drained(x.drainUnmerged)}`,
+      first,
+      `< 5 s${mark(t['relay drain < 5 s']!)}`,
+    ]);
+    const mb = (v: number | null) => (v === null ? 'n/a' : `${v} MB`);
+    rows.push([
+      `relay RSS: idle / holding ${n(d.punches)} punches / peak while draining`,
+      `${mb(d.rssMb.idle)} / ${mb(d.rssMb.backlog)} / ${mb(d.rssMb.drainPeak)}`,
+      `unmerged: ${mb(x.drainUnmerged.rssMb.idle)} / ${mb(x.drainUnmerged.rssMb.backlog)} / ${mb(x.drainUnmerged.rssMb.drainPeak)}`,
+      '',
+      `< 80 MB${mark(t['relay RSS < 80 MB idle and with the backlog']!)}`,
+    ]);
     rows.push([
       `relay path: ${n(x.relayPath.punches)} punches`,
       `${n(x.relayPath.perS)} punches/s (${x.relayPath.complete ? '' : `${n(x.relayPath.stored)} stored in `}${ms(x.relayPath.ms)})`,

@@ -22,6 +22,7 @@ const schema = z.object({
     .transform((value) => (value ?? '').split(',').map((item) => item.trim()).filter(Boolean))
     .refine((list) => list.every((sn) => /^[\x21-\x7e]{1,64}$/.test(sn)), 'must be serials separated by commas'),
   RELAY_LEARN_MINUTES: z.coerce.number().min(0).max(7 * 24 * 60).default(10),
+  RELAY_MERGE_LINES: z.coerce.number().int('must be a whole number of lines').min(1, 'must be at least 1 (1: never merge)').max(10_000).default(1000),
   RELAY_STATUS_LOOPBACK_ONLY: z
     .enum(['true', 'false', '1', '0', 'yes', 'no'], { error: 'must be true or false' })
     .default('true')
@@ -40,6 +41,12 @@ export interface ForwardingSettings {
   backoffMaxMs: number;
   /** While backing off for longer than this, the relay asks `GET /healthz` this often and resumes at once. */
   probeMs: number;
+  /** A backlog of one clock's ATTLOG uploads goes as one request of up to this many lines (1: never merged). */
+  mergeLines: number;
+  /** ...and of at most this many body bytes. */
+  mergeMaxBytes: number;
+  /** Only uploads that reached the relay within this span of each other are merged (their arrival time is one). */
+  mergeSpreadMs: number;
 }
 
 /** What the relay holds in memory for clocks' uploads while reading them (before they reach the disk). */
@@ -80,6 +87,9 @@ export const DEFAULT_FORWARDING: Readonly<ForwardingSettings> = Object.freeze({
   backoffBaseMs: 250,
   backoffMaxMs: 60_000,
   probeMs: 3_000,
+  mergeLines: 1000,
+  mergeMaxBytes: 1024 * 1024,
+  mergeSpreadMs: 2_000,
 });
 
 export const DEFAULT_INTAKE: Readonly<IntakeSettings> = Object.freeze({
@@ -103,7 +113,7 @@ export function readRelayConfig(env: NodeJS.ProcessEnv): Readonly<RelayConfig> {
     logLevel: e.LOG_LEVEL,
     name: e.RELAY_NAME ?? defaultRelayName(),
     reportSeconds: e.RELAY_REPORT_SECONDS,
-    forwarding: DEFAULT_FORWARDING,
+    forwarding: Object.freeze({ ...DEFAULT_FORWARDING, mergeLines: e.RELAY_MERGE_LINES }),
     serials: e.RELAY_SERIALS.length > 0 ? Object.freeze(e.RELAY_SERIALS) : null,
     learnMs: Math.round(e.RELAY_LEARN_MINUTES * 60_000),
     statusLoopbackOnly: e.RELAY_STATUS_LOOPBACK_ONLY,

@@ -1,18 +1,25 @@
 // Sends queued clock requests to the receiver, in order per clock, until each is accepted or refused.
-// Runs of ATTLOG uploads go up to `window` at once (punches are idempotent and order-free at the
-// receiver); any other table waits for everything before it and holds back everything after it.
+// Runs of ATTLOG uploads go up to `window` requests at once (punches are idempotent and order-free at the
+// receiver), a backlog of them merged into requests of up to `mergeLines` lines (merge.ts); any other table
+// waits for everything before it and holds back everything after it.
 import type { Logger } from 'pino';
-import { countRecordLines, parseUploadAck } from '../server/protocol/index.ts';
+import { countRecordLines } from '../server/protocol/index.ts';
 import type { ForwardingSettings } from './config.ts';
 import type { Clock } from '../server/clock.ts';
+import { batchLength } from './merge.ts';
 import type { QueueItem, RelayQueue } from './queue.ts';
+import { sendUnit, type SendOutcome } from './send.ts';
 import type { UpstreamHealth } from './status.ts';
-import { originHeaders, uploadOutcome, UpstreamUnreachable, type Outcome, type UpstreamClient } from './upstream.ts';
+import { UpstreamUnreachable, type UpstreamClient } from './upstream.ts';
 
 interface Lane {
   sn: string;
   items: QueueItem[];
   inFlight: Set<number>;
+  /** Requests in flight (a merged one counts once). */
+  sending: number;
+  /** Entries of a merged request the receiver did not take: they go one by one from now on. */
+  alone: Set<number>;
   failures: number;
   retryTimer: NodeJS.Timeout | null;
 }
@@ -24,12 +31,6 @@ export interface ForwarderDeps {
   settings: Readonly<ForwardingSettings>;
   log: Logger;
   clock: Clock;
-}
-
-function refusalMessage(status: number): string {
-  if (status === 401) return 'receiver refused the relay token (401): entry set aside; check RELAY_TOKEN';
-  if (status < 300) return 'upstream answered without an iClock acknowledgement: entry set aside; check RELAY_UPSTREAM';
-  return 'receiver refused a queued upload: entry set aside';
 }
 
 /** Pipelining is safe only where the receiver's result does not depend on order. */
@@ -52,7 +53,7 @@ export class Forwarder {
   add(item: QueueItem): void {
     let lane = this.lanes.get(item.sn);
     if (!lane) {
-      lane = { sn: item.sn, items: [], inFlight: new Set(), failures: 0, retryTimer: null };
+      lane = { sn: item.sn, items: [], inFlight: new Set(), sending: 0, alone: new Set(), failures: 0, retryTimer: null };
       this.lanes.set(item.sn, lane);
     }
     lane.items.push(item);
@@ -74,91 +75,83 @@ export class Forwarder {
 
   private pump(lane: Lane): void {
     if (this.stopped || lane.retryTimer) return;
-    const limit = Math.min(lane.items.length, this.deps.settings.window);
-    for (let i = 0; i < limit; i++) {
+    const { window } = this.deps.settings;
+    for (let i = 0; i < lane.items.length && lane.sending < window; i++) {
       const item = lane.items[i]!;
       const ordered = !orderFree(item);
-      if (ordered && (i > 0 || lane.inFlight.size > 0)) break;
-      if (!lane.inFlight.has(item.id)) this.send(lane, item);
-      if (ordered) break;
+      if (lane.inFlight.has(item.id)) {
+        if (ordered) break;
+        continue;
+      }
+      if (ordered) {
+        if (i === 0 && lane.inFlight.size === 0) this.send(lane, [item]);
+        break;
+      }
+      const unit = this.unitFrom(lane, i);
+      this.send(lane, unit);
+      i += unit.length - 1;
     }
   }
 
-  private send(lane: Lane, item: QueueItem): void {
-    lane.inFlight.add(item.id);
-    const run = this.attempt(item)
-      .then((outcome) => this.settle(lane, item, outcome))
+  /** The entry at `start` and the waiting entries after it that may travel in the same request. */
+  private unitFrom(lane: Lane, start: number): QueueItem[] {
+    const first = lane.items[start]!;
+    if (lane.alone.has(first.id)) return [first];
+    const candidates: QueueItem[] = [first];
+    for (let i = start + 1; i < lane.items.length && candidates.length <= this.deps.settings.mergeLines; i++) {
+      const item = lane.items[i]!;
+      if (lane.inFlight.has(item.id) || lane.alone.has(item.id) || !orderFree(item)) break;
+      candidates.push(item);
+    }
+    const n = batchLength(candidates, (item) => this.linesOf(item as QueueItem), this.deps.settings);
+    return candidates.slice(0, Math.max(1, n));
+  }
+
+  /** Record lines of an entry, counted once from its body on disk. */
+  private linesOf(item: QueueItem): number {
+    item.lines ??= countRecordLines(this.deps.queue.body(item.id)?.body ?? new Uint8Array());
+    return item.lines;
+  }
+
+  private send(lane: Lane, unit: QueueItem[]): void {
+    for (const item of unit) lane.inFlight.add(item.id);
+    lane.sending++;
+    const run = sendUnit(this.deps, unit)
+      .then((outcome) => this.settle(lane, unit, outcome))
       .catch((err: unknown) => {
         // The store failed us (disk error): back off rather than spin on the same entry.
-        this.deps.log.error({ err, sn: item.sn, id: item.id }, 'forwarding bookkeeping failed');
-        this.scheduleRetry(lane, item);
+        this.deps.log.error({ err, sn: lane.sn, id: unit[0]!.id }, 'forwarding bookkeeping failed');
+        this.scheduleRetry(lane, unit[0]!);
       })
       .finally(() => {
-        lane.inFlight.delete(item.id);
+        for (const item of unit) lane.inFlight.delete(item.id);
+        lane.sending--;
         this.running.delete(run);
         this.pump(lane);
       });
     this.running.add(run);
   }
 
-  private async attempt(item: QueueItem): Promise<Outcome | 'missing'> {
-    const { queue, upstream, health, settings, log, clock } = this.deps;
-    const request = queue.body(item.id);
-    if (!request) return 'missing';
-    // Bodies go as received; a GET carries one only if the clock sent one (it was queued for that body).
-    const hasBody = request.body.byteLength > 0 || (request.method !== 'GET' && request.method !== 'HEAD');
-    const started = clock.now();
-    try {
-      const reply = await upstream.send({
-        method: request.method,
-        path: request.path,
-        rawQuery: request.rawQuery,
-        headers: originHeaders(request),
-        body: hasBody ? request.body : undefined,
-        timeoutMs: settings.timeoutMs,
-      });
-      const outcome = uploadOutcome(reply);
-      const at = clock.now();
-      const ms = at.getTime() - started.getTime();
-      const brief = reply.text.slice(0, 200);
-      if (outcome === 'delivered') {
-        health.delivered(at);
-        const ack = parseUploadAck(reply.text)!;
-        const sent = item.table === 'ATTLOG' ? countRecordLines(request.body) : null;
-        if (sent !== null && ack.count !== null && ack.count !== sent) {
-          log.warn({ sn: item.sn, id: item.id, sent, acknowledged: ack.count }, 'receiver acknowledged a different line count');
-        }
-        log.info({ sn: item.sn, id: item.id, table: item.table, status: reply.status, ms }, 'forwarded');
-      } else if (outcome === 'reject') {
-        health.refused(at, { message: `receiver refused ${item.path}: ${reply.status} ${brief}`, status: reply.status });
-        await queue.markRejected(item.id, { status: reply.status, reason: brief, at: at.toISOString() });
-        log.error(
-          { sn: item.sn, id: item.id, table: item.table, path: item.path, status: reply.status, reply: brief },
-          refusalMessage(reply.status),
-        );
-      } else {
-        health.refused(at, { message: `receiver answered ${reply.status} (${brief})`, status: reply.status });
-      }
-      return outcome;
-    } catch (err) {
-      if (!(err instanceof UpstreamUnreachable)) throw err;
-      health.unreachable(clock.now(), `receiver unreachable: ${err.reason}`);
-      return 'retry';
-    }
-  }
-
-  private async settle(lane: Lane, item: QueueItem, outcome: Outcome | 'missing'): Promise<void> {
+  private async settle(lane: Lane, unit: QueueItem[], outcome: SendOutcome): Promise<void> {
     if (outcome === 'retry') {
-      this.scheduleRetry(lane, item);
+      this.scheduleRetry(lane, unit[0]!);
       return;
     }
-    lane.items.splice(lane.items.indexOf(item), 1);
+    if (outcome === 'split') {
+      for (const item of unit) lane.alone.add(item.id);
+      return;
+    }
+    // Settled entries are near the front: a search from there, not a pass over a long backlog.
+    for (const item of unit) {
+      lane.items.splice(lane.items.indexOf(item), 1);
+      lane.alone.delete(item.id);
+    }
     if (outcome === 'delivered') {
       lane.failures = 0;
-      await this.deps.queue.markDelivered(item.id);
+      await this.deps.queue.markDelivered(unit.map((item) => item.id));
     } else if (outcome === 'missing') {
-      this.deps.queue.forget(item.id);
-      this.deps.log.error({ sn: item.sn, id: item.id }, 'queued entry vanished from the store; skipped');
+      this.deps.queue.forget(unit[0]!.id);
+      this.deps.log.error({ sn: lane.sn, id: unit[0]!.id }, 'queued entry vanished from the store; skipped');
     }
   }
 

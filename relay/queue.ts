@@ -1,6 +1,7 @@
 // The durable queue of clock requests: append before the clock is answered, prune once the receiver
 // accepted, set aside what the receiver refuses. Order is the append order (increasing ids).
 import type { DiskGuard } from './disk.ts';
+import { mergeKeyOf } from './merge.ts';
 import { committed, type RejectionMark, type RelayStore, type StoredRequest } from './store.ts';
 
 /** What the forwarder and the status need of an entry; the body stays on disk until it is sent. */
@@ -12,6 +13,10 @@ export interface QueueItem {
   path: string;
   receivedAt: string;
   bytes: number;
+  /** Entries with the same key may be forwarded as one request (merge.ts); null: always alone. */
+  mergeKey: string | null;
+  /** Record lines of the body, once the forwarder has counted them. */
+  lines?: number;
 }
 
 export interface RejectedItem extends QueueItem, RejectionMark {}
@@ -27,7 +32,7 @@ function sizeOf(request: StoredRequest): number {
 
 function itemOf(id: number, request: StoredRequest): QueueItem {
   const { sn, table, method, path, receivedAt } = request;
-  return { id, sn, table, method, path, receivedAt, bytes: sizeOf(request) };
+  return { id, sn, table, method, path, receivedAt, bytes: sizeOf(request), mergeKey: mergeKeyOf(request) };
 }
 
 export class RelayQueue {
@@ -89,15 +94,16 @@ export class RelayQueue {
     return this.store.requests.get(id);
   }
 
-  /** The receiver accepted the entry: prune it and count it. */
-  async markDelivered(id: number): Promise<void> {
-    if (!this.pending.has(id)) return;
+  /** The receiver accepted the entries (one request, or a merged one): prune and count them, in one commit. */
+  async markDelivered(ids: readonly number[]): Promise<void> {
+    const known = ids.filter((id) => this.pending.has(id));
+    if (known.length === 0) return;
     this.disk.assertRoomForBookkeeping();
-    this.forget(id);
-    this.deliveredCount++;
+    for (const id of known) this.forget(id);
+    this.deliveredCount += known.length;
     await committed(
       this.store.root.transaction(() => {
-        this.store.requests.remove(id);
+        for (const id of known) this.store.requests.remove(id);
         this.store.counters.put('delivered', this.deliveredCount);
       }),
     );

@@ -24,7 +24,9 @@ describe('bench at a tiny scale', () => {
     const r = await benchRelay({ backlog: 200, perUpload: 50, seedPunches: 30, drainTimeoutMs: 60_000, template: inject('databaseTemplate') });
     expect(r.down.uploads).toBe(4);
     expect(positive(r.down.p50Ms) && r.down.p99Ms >= r.down.p50Ms).toBe(true);
-    expect(r.drain).toMatchObject({ complete: true, stored: 200, remainingUploads: 0 });
+    expect(r.drain).toMatchObject({ complete: true, stored: 200, remainingUploads: 0, mergeLines: 1000 });
+    expect(r.drainUnmerged).toMatchObject({ complete: true, stored: 200, remainingUploads: 0, mergeLines: 1 });
+    expect(positive(r.drain.rssMb.idle!) && positive(r.drain.rssMb.backlog!)).toBe(true);
     expect(r.relayPath).toMatchObject({ complete: true, stored: 30 });
     expect(positive(r.seedPath.perS) && positive(r.relayPath.perS) && positive(r.speedup)).toBe(true);
   }, 120_000);

@@ -13,7 +13,8 @@ let upstreamPort: number;
 
 beforeAll(async () => {
   upstreamPort = await freePort();
-  relay = await spawnRelay({ upstream: `http://127.0.0.1:${upstreamPort}`, dataDir: tempDir('fixtures') });
+  // Each request on its own, as the clock sent it (a backlog merged into fewer requests: merge.test.ts).
+  relay = await spawnRelay({ upstream: `http://127.0.0.1:${upstreamPort}`, dataDir: tempDir('fixtures'), env: { RELAY_MERGE_LINES: '1' } });
 });
 
 afterAll(cleanUp);
