@@ -1,6 +1,7 @@
 // `npm run relay`: reads settings (a .env file when present; real environment variables win), starts the
 // relay, and stops it cleanly on SIGINT/SIGTERM.
 import dotenv from 'dotenv';
+import { FolderLockedError, lockFolder } from '../server/folder-lock.ts';
 import { ConfigError, readRelayConfig, type RelayConfig } from './config.ts';
 import { createRelayLogger } from './logger.ts';
 import { buildRelay } from './relay.ts';
@@ -12,6 +13,15 @@ try {
   config = readRelayConfig(process.env);
 } catch (err) {
   if (!(err instanceof ConfigError)) throw err;
+  console.error(`relay: ${err.message}`);
+  process.exit(1);
+}
+
+// One relay per queue folder, for the life of this process (released on exit; a killed one's lock is stale).
+try {
+  lockFolder({ dir: config.dataDir, setting: 'RELAY_DATA_DIR', name: 'relay.lock', program: 'relay' });
+} catch (err) {
+  if (!(err instanceof FolderLockedError)) throw err;
   console.error(`relay: ${err.message}`);
   process.exit(1);
 }

@@ -6,7 +6,8 @@ import { adminPasswordFile } from './auth/staff.ts';
 import { startupBanner } from './banner.ts';
 import { systemClock } from './clock.ts';
 import { ConfigError, readConfig } from './config.ts';
-import { makeDataDirPrivate, PRIVATE_UMASK } from './db/data-dir.ts';
+import { lockEmbeddedDataDir, makeDataDirPrivate, PRIVATE_UMASK } from './db/data-dir.ts';
+import { FolderLockedError } from './folder-lock.ts';
 import { openDatabase } from './db/open.ts';
 import { unsetZoneWarning } from './devices/clock-offset.ts';
 import { createLogger } from './log.ts';
@@ -28,6 +29,13 @@ async function main(): Promise<void> {
   process.umask(PRIVATE_UMASK);
   const tightened = await makeDataDirPrivate(config.dataDir);
   if (tightened > 0) log.warn({ dataDir: config.dataDir, entries: tightened }, 'DATA_DIR was readable by other users; set to owner only (0700/0600)');
+  try {
+    lockEmbeddedDataDir(config, 'receiver');
+  } catch (err) {
+    if (!(err instanceof FolderLockedError)) throw err;
+    console.error(err.message);
+    process.exit(1);
+  }
   const database = await openDatabase({
     databaseUrl: config.databaseUrl,
     dataDir: config.dataDir,

@@ -1,9 +1,10 @@
 // `npm run reparse -- [--sn SN] [--from T] [--to T]`: journal replay from the command line (README,
-// "Journal replay"). With the embedded database, stop the receiver first: one process per DATA_DIR.
+// "Journal replay"). With the embedded database, stop the receiver first: one process per DATA_DIR (locked).
 import 'dotenv/config';
 import { parseArgs } from 'node:util';
 import { systemClock } from './clock.ts';
 import { ConfigError, readConfig } from './config.ts';
+import { lockEmbeddedDataDir } from './db/data-dir.ts';
 import { openDatabase } from './db/open.ts';
 import { CommandQueue } from './devices/commands.ts';
 import { DeviceRegistry } from './devices/registry.ts';
@@ -21,6 +22,8 @@ async function main(): Promise<void> {
   }
   const config = readConfig(process.env);
   const log = createLogger(config.logLevel === 'info' ? 'warn' : config.logLevel);
+  // Refused, naming the receiver's pid, while a receiver runs on the same embedded database.
+  lockEmbeddedDataDir(config, 'reparse');
   const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
   try {
     const db = database.prisma;

@@ -1,6 +1,7 @@
 // DATA_DIR holds the embedded database and the generated secrets: only the receiver's own user may read it.
 import { chmod, lstat, mkdir, readdir } from 'node:fs/promises';
 import path from 'node:path';
+import { lockFolder, type FolderLock } from '../folder-lock.ts';
 
 /** Owner-only modes: what the receiver creates from now on is private (umask), and what exists is made so. */
 export const PRIVATE_UMASK = 0o077;
@@ -35,4 +36,13 @@ async function tighten(entry: string, recursive: boolean): Promise<number> {
     for (const name of await readdir(entry)) changed += await tighten(path.join(entry, name), true);
   }
   return changed;
+}
+
+/**
+ * The embedded database serves one process: a receiver (or `npm run reparse`) takes DATA_DIR for its life and a
+ * second one is refused (FolderLockedError). On real Postgres DATA_DIR holds only the shared secrets: no lock.
+ */
+export function lockEmbeddedDataDir(config: { databaseUrl?: string | undefined; dataDir: string }, program: string): FolderLock | null {
+  if (config.databaseUrl) return null;
+  return lockFolder({ dir: config.dataDir, setting: 'DATA_DIR', name: 'process.lock', program });
 }
