@@ -6,6 +6,7 @@ import { PrismaPg } from '@prisma/adapter-pg';
 import { PrismaPGlite } from 'pglite-prisma-adapter';
 import pg from 'pg';
 import { PrismaClient } from './generated/client.ts';
+import type { ChangeSource } from './changes.ts';
 import { migrate, readMigrations } from './migrate.ts';
 import { pgliteSession, pgSession, type SqlSession } from './sql.ts';
 
@@ -25,6 +26,8 @@ export interface Database {
   describe: string;
   /** A pg pool on real Postgres (LISTEN/NOTIFY for several receivers); undefined when embedded. */
   pool: pg.Pool | undefined;
+  /** Where other writers' changes are heard (server/db/changes.ts). */
+  changes: ChangeSource;
   /** Raw SQL on the same database (bench baseline, health check). */
   withSession<T>(fn: (session: SqlSession) => Promise<T>): Promise<T>;
   close(): Promise<void>;
@@ -41,6 +44,8 @@ export interface OpenOptions {
   pglite?: Pick<PGliteOptions, 'loadDataDir' | 'pgliteWasmModule'>;
   /** Told when an idle connection dies (Postgres restarted): the pool reconnects on next use. */
   onConnectionError?: (err: Error) => void;
+  /** Real Postgres only: connections in the pool (DATABASE_POOL_SIZE). */
+  poolSize?: number;
 }
 
 function redactUrl(url: string): string {
@@ -56,7 +61,7 @@ function redactUrl(url: string): string {
 export async function openDatabase(options: OpenOptions): Promise<Database> {
   const migrations = await readMigrations();
   if (options.databaseUrl) {
-    const pool = new pg.Pool({ connectionString: options.databaseUrl, max: 10 });
+    const pool = new pg.Pool({ connectionString: options.databaseUrl, max: options.poolSize ?? 10 });
     // Without a listener an idle client's error (server restart, outage) would crash the process.
     pool.on('error', (err) => options.onConnectionError?.(err));
     const client = await pool.connect();
@@ -71,6 +76,7 @@ export async function openDatabase(options: OpenOptions): Promise<Database> {
       kind: 'postgres',
       describe: redactUrl(options.databaseUrl),
       pool,
+      changes: { kind: 'postgres', connectionString: options.databaseUrl },
       async withSession(fn) {
         const c = await pool.connect();
         try {
@@ -95,6 +101,7 @@ export async function openDatabase(options: OpenOptions): Promise<Database> {
     kind: 'embedded',
     describe: options.inMemory ? 'embedded Postgres (in memory)' : `embedded Postgres in ${dir}`,
     pool: undefined,
+    changes: { kind: 'embedded', lite },
     withSession: (fn) => fn(pgliteSession(lite)),
     async close() {
       await prisma.$disconnect();
