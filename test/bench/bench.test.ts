@@ -3,6 +3,7 @@ import { describe, expect, inject, it } from 'vitest';
 import { benchHostile } from '../../bench/hostile.ts';
 import { benchIngest } from '../../bench/ingest.ts';
 import { benchLive } from '../../bench/live.ts';
+import { benchLoad } from '../../bench/load.ts';
 import { benchRelay } from '../../bench/relay.ts';
 import { benchRelayAlone } from '../../bench/relay-stub.ts';
 import { tableOf, targetsOf, type BenchResults } from '../../bench/report.ts';
@@ -65,6 +66,20 @@ describe('bench at a tiny scale', () => {
     expect(positive(r.p50Ms) && r.p99Ms >= r.p50Ms).toBe(true);
   });
 
+  it('load: clocks poll a receiver process; every poll answered, its CPU and memory read', async () => {
+    const r = await benchLoad({ clocks: [5, 20], durationMs: 2_500, intervalMs: 500 });
+    expect(r.runs).toHaveLength(1);
+    const [run] = r.runs;
+    expect(run!.idleRssMb).toBeGreaterThan(0);
+    expect(run!.steps.map((s) => s.clocks)).toEqual([5, 20]);
+    for (const s of run!.steps) {
+      expect(s).toMatchObject({ errors: 0 });
+      expect(s.polls).toBeGreaterThanOrEqual(s.clocks * 4);
+      expect(s.p99Ms >= s.p50Ms && s.rssMb > 0 && s.cpuPercent >= 0).toBe(true);
+    }
+    expect(tableOf({ ...emptyResults(), load: r })).toMatch(/load, embedded: 20 clocks every 0.5 s/);
+  }, 180_000);
+
   it('live: skipped, not failed, when the measurement file is absent', async () => {
     expect(await benchLive(5, '/nonexistent/live-latency.ts')).toEqual({ skipped: 'nonexistent/live-latency.ts is not there yet' });
   });
@@ -85,3 +100,8 @@ describe('bench helpers', () => {
     expect(tableOf(results)).toMatch(/failed: boom[\s\S]*skipped: absent/);
   });
 });
+
+function emptyResults(): BenchResults {
+  const none = { error: 'not run' };
+  return { generatedAt: '', scale: 1, node: 'v20', cpus: 2, database: 'db', ingest: none, relay: none, relayAlone: none, live: none, hostile: none, targets: {} };
+}
