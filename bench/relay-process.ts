@@ -1,6 +1,7 @@
-// The shop relay as the shop runs it: its own process (`node --import tsx relay/main.ts`), so its
-// timings do not share an event loop with the bench's clock or receiver.
-import { spawn, type ChildProcess } from 'node:child_process';
+// The shop relay as the shop runs it: its own process, compiled JavaScript (`npm run relay` runs
+// relay/dist/relay.mjs with plain node), so its timings do not share an event loop with the bench's clock or
+// receiver. `runtime: 'tsx'` runs the sources through tsx instead, as `npm run relay` did before.
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
@@ -34,10 +35,30 @@ export async function rssMb(pid: number): Promise<number | null> {
   return kb ? Math.round(Number(kb) / 102.4) / 10 : null;
 }
 
-export async function spawnRelay(options: { upstream: string; token: string; port: number; env?: Record<string, string> }): Promise<RelayProcess> {
+let built = false;
+
+/** relay/dist/relay.mjs from the current sources, once per bench run. */
+function buildRelay(): void {
+  if (built) return;
+  execFileSync(process.execPath, [path.join(repoRoot, 'relay', 'build.mjs')], { stdio: 'inherit' });
+  built = true;
+}
+
+export interface RelaySpawnOptions {
+  upstream: string;
+  token: string;
+  port: number;
+  env?: Record<string, string>;
+  runtime?: 'compiled' | 'tsx';
+}
+
+export async function spawnRelay(options: RelaySpawnOptions): Promise<RelayProcess> {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'zk-bench-relay-'));
   const logFile = path.join(dir, 'relay.log');
-  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'relay/main.ts'], {
+  const runtime = options.runtime ?? 'compiled';
+  if (runtime === 'compiled') buildRelay();
+  const args = runtime === 'compiled' ? ['relay/dist/relay.mjs'] : ['--import', 'tsx', 'relay/main.ts'];
+  const child: ChildProcess = spawn(process.execPath, args, {
     cwd: repoRoot,
     env: {
       ...process.env,

@@ -1,7 +1,8 @@
 // `npm run relay`: reads settings (a .env file when present; real environment variables win), starts the
-// relay, and stops it cleanly on SIGINT/SIGTERM.
+// relay, and stops it cleanly on SIGINT/SIGTERM. `npm run relay -- --check` tests the settings and exits.
 import dotenv from 'dotenv';
-import { FolderLockedError, lockFolder } from '../server/folder-lock.ts';
+import { FolderLockedError, lockFolder, type FolderLock } from '../server/folder-lock.ts';
+import { checkRelay, formatCheck } from './check.ts';
 import { ConfigError, readRelayConfig, type RelayConfig } from './config.ts';
 import { createRelayLogger } from './logger.ts';
 import { buildRelay } from './relay.ts';
@@ -17,9 +18,16 @@ try {
   process.exit(1);
 }
 
+if (process.argv.includes('--check')) {
+  const lines = await checkRelay(config);
+  console.log(formatCheck(lines));
+  process.exit(lines.every((line) => line.ok) ? 0 : 1);
+}
+
 // One relay per queue folder, for the life of this process (released on exit; a killed one's lock is stale).
+let lock: FolderLock;
 try {
-  lockFolder({ dir: config.dataDir, setting: 'RELAY_DATA_DIR', name: 'relay.lock', program: 'relay' });
+  lock = lockFolder({ dir: config.dataDir, setting: 'RELAY_DATA_DIR', name: 'relay.lock', program: 'relay' });
 } catch (err) {
   if (!(err instanceof FolderLockedError)) throw err;
   console.error(`relay: ${err.message}`);
@@ -27,6 +35,7 @@ try {
 }
 
 const log = createRelayLogger(config.logLevel, { pretty: process.stdout.isTTY });
+if (!lock.held) log.warn({ problem: lock.problem }, 'disk full: running without the RELAY_DATA_DIR lock (no other relay was found on it)');
 // lmdb-js rejects an internal promise of its own when a commit fails (disk full, I/O error); the write
 // itself is awaited and answered 503. Anything else unhandled still ends the process, as Node would.
 process.on('unhandledRejection', (reason: unknown) => {

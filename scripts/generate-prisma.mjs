@@ -9,5 +9,10 @@ if (!env.PRISMA_SCHEMA_ENGINE_BINARY && process.platform !== 'win32' && existsSy
 }
 env.PRISMA_HIDE_UPDATE_MESSAGE = '1';
 const cli = 'node_modules/prisma/build/index.js';
+// The relay installed alone (`npm install --workspace relay` on a shop PC) has no receiver, so no Prisma.
+if (!existsSync(cli)) {
+  console.log('Prisma is not installed (relay-only install): no database client to generate.');
+  process.exit(0);
+}
 const result = spawnSync(process.execPath, [cli, 'generate'], { stdio: 'inherit', env });
 process.exit(result.status ?? 1);

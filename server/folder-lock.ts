@@ -45,8 +45,15 @@ export class FolderLockedError extends Error {
 
 export interface FolderLock {
   file: string;
+  /** false: the disk is full, the lock file could not be written; no live holder was found, so we run on. */
+  held: boolean;
+  /** Why it is not held. */
+  problem?: string;
   release(): void;
 }
+
+/** The disk has no room for a lock file: running matters more (a relay answers 503 and clocks keep their data). */
+const diskFull = (err: unknown) => ['ENOSPC', 'EDQUOT'].includes((err as NodeJS.ErrnoException).code ?? '');
 
 const BOOT_TOLERANCE_MS = 2 * 60_000;
 
@@ -103,7 +110,15 @@ export function lockFolder(spec: LockSpec): FolderLock {
   // Written whole to a file of our own, then linked under the lock's name: the link is created only if the
   // name is free (atomically), so nobody ever reads a half-written lock.
   const draft = `${file}.${process.pid}.tmp`;
-  fs.writeFileSync(draft, JSON.stringify(me), { mode: 0o600 });
+  try {
+    fs.writeFileSync(draft, JSON.stringify(me), { mode: 0o600 });
+  } catch (err) {
+    fs.rmSync(draft, { force: true });
+    if (!diskFull(err)) throw err;
+    const holder = lockHolder(spec);
+    if (holder) throw new FolderLockedError(spec, holder);
+    return { file, held: false, problem: `could not write ${file}: ${(err as Error).message}`, release: () => undefined };
+  }
   try {
     for (let attempt = 0; ; attempt++) {
       try {
@@ -129,5 +144,5 @@ export function lockFolder(spec: LockSpec): FolderLock {
     if (readHolder(file)?.pid === process.pid) fs.rmSync(file, { force: true });
   };
   process.on('exit', release);
-  return { file, release };
+  return { file, held: true, release };
 }

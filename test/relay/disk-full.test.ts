@@ -63,6 +63,8 @@ describe.skipIf(!mounted)('relay on a full disk (tmpfs of 4 MB)', () => {
     // Restarted on the still-full disk: it starts, answers 503, and stays up.
     await kill(relay);
     const again = await spawnRelay({ upstream: `http://127.0.0.1:${port}`, dataDir });
+    // No room even for its lock file: it runs on (no other relay holds the folder) and says so.
+    expect(again.logs.some((l) => l.level === 40 && /running without the RELAY_DATA_DIR lock/.test(String(l.msg)))).toBe(true);
     for (let i = 3; i < 6; i++) expect((await upload(again, i)).status).toBe(503);
     await sleep(500);
     expect(again.child.exitCode).toBeNull();
