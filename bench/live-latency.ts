@@ -11,10 +11,10 @@ import { fileURLToPath } from 'node:url';
 import { io, type Socket } from 'socket.io-client';
 import { fixedClock } from '../server/clock.ts';
 import { readConfig } from '../server/config.ts';
-import { openDatabase } from '../server/db/open.ts';
 import type { ClientToServerEvents, ServerToClientEvents } from '../server/live/events.ts';
 import { createLogger } from '../server/log.ts';
 import { startReceiver } from '../server/server.ts';
+import { benchDatabase } from './setup.ts';
 
 const SN = 'BENCHLIVE1';
 // A pinned clock keeps every punch on "today", whenever the bench runs.
@@ -23,19 +23,21 @@ const TODAY = '2026-01-15';
 const WARM_UP = 50;
 const SERVE_FLAG = '--serve-live-bench';
 
-/** Child side: a receiver on an in-memory embedded database; prints its URL and a viewer's token. */
+/** Child side: a receiver on the bench's database (real Postgres with DATABASE_URL, else embedded on disk);
+ *  prints its URL, a viewer's token and which database it runs on. */
 async function serve(): Promise<void> {
   const dataDir = await mkdtemp(path.join(os.tmpdir(), 'zk-bench-live-'));
   const config = readConfig({ DATA_DIR: dataDir, API_TOKENS: 'bench-token-0123456789', JWT_SECRET: 'bench-jwt-secret-0123456789abcdef', DEVICE_TIMEZONE: 'UTC', DEVICE_SERIALS: SN, LOG_LEVEL: 'silent' });
-  const database = await openDatabase({ databaseUrl: undefined, dataDir, inMemory: true });
+  const db = await benchDatabase();
+  const database = db.database;
   const receiver = await startReceiver({ config, database, clock: fixedClock(`${TODAY}T17:00:00Z`), log: createLogger('silent') }, { port: 0, host: '127.0.0.1' });
   const token = receiver.services.auth.signSession({ sub: 'bench', role: 'staff' }, 3600);
-  console.log(JSON.stringify({ url: receiver.url, token }));
+  console.log(JSON.stringify({ url: receiver.url, token, database: db.label }));
   // The parent closes our stdin when done: stop cleanly.
   process.stdin.resume();
   process.stdin.once('end', async () => {
     await receiver.close();
-    await database.close();
+    await db.drop();
     await rm(dataDir, { recursive: true, force: true });
     process.exit(0);
   });
@@ -47,16 +49,16 @@ async function startChild() {
     createInterface({ input: child.stdout! }).once('line', resolve);
     child.once('exit', (code) => reject(new Error(`bench receiver exited ${code}`)));
   });
-  const { url, token } = JSON.parse(line) as { url: string; token: string };
+  const { url, token, database } = JSON.parse(line) as { url: string; token: string; database: string };
   const stop = () => new Promise<void>((resolve) => (child.once('exit', () => resolve()), child.stdin!.end()));
-  return { url, token, stop };
+  return { url, token, database, stop };
 }
 
 function percentile(sorted: number[], p: number): number {
   return sorted[Math.max(0, Math.ceil(p * sorted.length) - 1)]!;
 }
 
-export async function measureLiveLatency(opts: { punches: number }): Promise<{ p50: number; p99: number; n: number }> {
+export async function measureLiveLatency(opts: { punches: number }): Promise<{ p50: number; p99: number; n: number; database: string }> {
   const receiver = await startChild();
   const socket: Socket<ServerToClientEvents, ClientToServerEvents> = io(receiver.url, { transports: ['websocket'], auth: { token: receiver.token }, reconnection: false, forceNew: true });
   try {
@@ -93,7 +95,7 @@ export async function measureLiveLatency(opts: { punches: number }): Promise<{ p
     }
     samples.sort((a, b) => a - b);
     const round = (ms: number) => Math.round(ms * 100) / 100;
-    return { p50: round(percentile(samples, 0.5)), p99: round(percentile(samples, 0.99)), n: samples.length };
+    return { p50: round(percentile(samples, 0.5)), p99: round(percentile(samples, 0.99)), n: samples.length, database: receiver.database };
   } finally {
     socket.close();
     await receiver.stop();

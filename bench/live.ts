@@ -7,6 +7,8 @@ export interface LiveLatency {
   p50: number;
   p99: number;
   n: number;
+  /** The database the receiver ran on (real Postgres with DATABASE_URL). */
+  database?: string;
 }
 
 export type LiveResult = LiveLatency | { skipped: string };
@@ -19,5 +21,5 @@ export async function benchLive(punches: number, file = fileURLToPath(new URL('.
   const mod = (await import(pathToFileURL(file).href)) as { measureLiveLatency?: Measure };
   if (typeof mod.measureLiveLatency !== 'function') return { skipped: 'bench/live-latency.ts exports no measureLiveLatency' };
   const result = await mod.measureLiveLatency({ punches });
-  return { p50: result.p50, p99: result.p99, n: result.n };
+  return { p50: result.p50, p99: result.p99, n: result.n, database: result.database };
 }

@@ -1,11 +1,13 @@
 // Issue 4: the shop relay. Its answer time to the clock while the receiver is down, the time to drain
 // the backlog once the receiver is back, and the relay path against the seed's one-POST-per-punch path.
 import http from 'node:http';
+import path from 'node:path';
 import { SimulatedClock } from '../simulate/clock.ts';
 import { makePunches, type SimPunch } from '../simulate/records.ts';
 import type { Database } from '../server/db/open.ts';
 import { DEFAULT_FORWARDING } from '../relay/config.ts';
 import { rssMb, spawnRelay, waitDrained } from './relay-process.ts';
+import { seedScript, throughSeedScript } from './seed-script.ts';
 import { BENCH_TOKEN, benchDatabase, benchReceiver, freePort, percentile, round, sleep, type BenchDatabase, type BenchReceiver } from './setup.ts';
 import type { DatabaseTemplate } from '../test/support/database.ts';
 
@@ -40,7 +42,8 @@ export interface RelayResult {
   /** The same backlog drained with merging on (`drain`, the default) and off (`drainUnmerged`, the baseline). */
   drain: DrainResult;
   drainUnmerged: DrainResult;
-  seedPath: { punches: number; ms: number; perS: number };
+  /** `via`: the seed script itself (python3, Flask) or, where it cannot run, the Node emulation of its path. */
+  seedPath: { punches: number; ms: number; perS: number; via: string };
   /** perS counts what is stored, so an incomplete run still gives a fair rate. */
   relayPath: { punches: number; complete: boolean; ms: number; perS: number; stored: number };
   /** relay path rate / seed path rate; target ≥ 20. */
@@ -54,7 +57,14 @@ async function storedFor(database: Database, sn: string): Promise<number> {
   return Number(row!.n);
 }
 
-/** The seed's Python relay: one JSON POST per punch, each awaited before the next. */
+const SEED_SCRIPT_PUNCHES = 2_000;
+
+async function storedTotal(database: Database): Promise<number> {
+  const [row] = await database.withSession((s) => s.query<{ n: string }>('SELECT count(*)::text AS n FROM punches'));
+  return Number(row!.n);
+}
+
+/** Where python3 with flask is missing: the seed's Python relay emulated, one JSON POST per punch, each awaited before the next. */
 async function seedPath(url: string, punches: readonly SimPunch[], deviceSn: string): Promise<number> {
   const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
   const post = (body: string) =>
@@ -128,9 +138,17 @@ export async function benchRelay(options: RelayOptions): Promise<RelayResult> {
     const relay = await spawnRelay({ upstream: receiver.url, token: BENCH_TOKEN, port: await freePort() });
     const punches = makePunches({ pins: PINS, count: options.seedPunches, timeZone: 'UTC', end: '2025-12-08 18:00:00', spacingSeconds: 1 });
     let seedMs: number;
+    // The real script posts one punch per request from Python: a sample of 2,000 gives its rate.
+    const script = seedScript();
+    const seedPunches = script ? punches.slice(0, SEED_SCRIPT_PUNCHES) : punches;
     let relayPath: Awaited<ReturnType<typeof waitDrained>>;
     try {
-      seedMs = await seedPath(receiver.url, punches, 'SEEDPATH01');
+      const before = await storedTotal(db.database);
+      seedMs = script
+        ? await throughSeedScript(script, { receiverUrl: receiver.url, token: BENCH_TOKEN, punches: seedPunches, perUpload: options.perUpload, sn: 'SEEDPATH01' })
+        : await seedPath(receiver.url, punches, 'SEEDPATH01');
+      const stored = (await storedTotal(db.database)) - before;
+      if (stored !== seedPunches.length) throw new Error(`seed path: ${stored} of ${seedPunches.length} punches stored`);
       const viaRelay = new SimulatedClock({ url: relay.url, sn: 'RELAYPATH01', batch: options.perUpload, retry: { attempts: 1 }, timeoutMs: 30_000 });
       await viaRelay.handshake();
       const since = { at: performance.now(), delivered: (await relay.status()).delivered };
@@ -147,7 +165,7 @@ export async function benchRelay(options: RelayOptions): Promise<RelayResult> {
     const merged = await drainBacklog(db, { ...options, drainTimeoutMs }, 'RELAYBENCH1', DEFAULT_FORWARDING.mergeLines);
     const down = merged.down;
 
-    const seedPerS = (options.seedPunches / seedMs) * 1000;
+    const seedPerS = (seedPunches.length / seedMs) * 1000;
     const relayPerS = (relayStored / relayPath.ms) * 1000;
     return {
       database: db.label,
@@ -159,7 +177,12 @@ export async function benchRelay(options: RelayOptions): Promise<RelayResult> {
       },
       drain: merged.result,
       drainUnmerged: unmerged.result,
-      seedPath: { punches: options.seedPunches, ms: round(seedMs), perS: Math.round(seedPerS) },
+      seedPath: {
+        punches: seedPunches.length,
+        ms: round(seedMs),
+        perS: Math.round(seedPerS),
+        via: script ? `the seed script ${path.basename(script)} (python3, Flask)` : 'Node emulation (no python3 with flask and requests here)',
+      },
       relayPath: {
         punches: options.seedPunches,
         complete: relayPath.remaining === 0 && relayStored === options.seedPunches,

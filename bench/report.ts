@@ -1,5 +1,7 @@
 // The bench's table for people, and results.json for machines: each figure beside its baseline and target.
 import type { HostileResult } from './hostile.ts';
+import type { LoadResult } from './load.ts';
+import { loadRows, loadTargets } from './load-report.ts';
 import type { IngestResult } from './ingest.ts';
 import type { LiveResult } from './live.ts';
 import type { LiveFirstLoadResult } from './live-first-load.ts';
@@ -32,6 +34,8 @@ export interface BenchResults {
   webhooks?: Section<WebhookBenchResult>;
   /** Issue 10: upload time against lines, and a clock's poll latency during a large upload and a sign-in storm. */
   hostile: Section<HostileResult>;
+  /** Issue 14: N clocks polling getrequest against one receiver process, on each database. */
+  load?: Section<LoadResult>;
   /** Each target: met (true), missed (false) or not measured (null). */
   targets: Record<string, boolean | null>;
 }
@@ -43,7 +47,7 @@ const ms = (x: number) => (x >= 1000 ? `${(x / 1000).toFixed(1)} s` : `${x.toFix
 const mark = (ok: boolean | null) => (ok === null ? '' : ok ? ' ✓' : ' ✗');
 const failed = (x: object): x is { error: string } => 'error' in x;
 
-export function targetsOf(r: Pick<BenchResults, 'ingest' | 'relay' | 'live' | 'timesheets' | 'liveFirstLoad' | 'webhooks' | 'hostile'>): Record<string, boolean | null> {
+export function targetsOf(r: Pick<BenchResults, 'ingest' | 'relay' | 'live' | 'timesheets' | 'liveFirstLoad' | 'webhooks' | 'hostile' | 'load'>): Record<string, boolean | null> {
   const sheet = !r.timesheets || failed(r.timesheets) ? null : r.timesheets;
   const first = !r.liveFirstLoad || failed(r.liveFirstLoad) ? null : r.liveFirstLoad;
   const ingest = failed(r.ingest) ? null : r.ingest;
@@ -69,6 +73,7 @@ export function targetsOf(r: Pick<BenchResults, 'ingest' | 'relay' | 'live' | 't
     // Linear growth: ten times the lines may cost at most fifteen times the time.
     'upload 10× lines ≤ 15× time': hostile ? hostile.upload.ratio <= 15 : null,
     'poll p99 during sign-in storm < 100 ms': hostile ? hostile.pollDuringSignIns.p99Ms < 100 : null,
+    ...loadTargets(r.load),
   };
 }
 
@@ -112,7 +117,7 @@ export function tableOf(r: BenchResults): string {
     rows.push([
       `relay path: ${n(x.relayPath.punches)} punches`,
       `${n(x.relayPath.perS)} punches/s (${x.relayPath.complete ? '' : `${n(x.relayPath.stored)} stored in `}${ms(x.relayPath.ms)})`,
-      `seed path ${n(x.seedPath.perS)} punches/s (${ms(x.seedPath.ms)})`,
+      `seed path ${n(x.seedPath.perS)} punches/s (${n(x.seedPath.punches)} in ${ms(x.seedPath.ms)}; ${x.seedPath.via})`,
       `${x.speedup}×`,
       `≥ 20×${mark(t['relay path ≥ 20× seed path']!)}`,
     ]);
@@ -131,7 +136,7 @@ export function tableOf(r: BenchResults): string {
   if (failed(r.live)) rows.push(['live latency (issue 5)', `failed: ${r.live.error}`, '', '', '']);
   else if ('skipped' in r.live) rows.push(['live latency (issue 5)', `skipped: ${r.live.skipped}`, '', '', '']);
   else {
-    rows.push([`live latency: POST → socket event (${n(r.live.n)})`, `p50 ${ms(r.live.p50)}, p99 ${ms(r.live.p99)}`, '', '', `p50 < 20 ms${mark(t['live p50 < 20 ms']!)}, p99 < 100 ms${mark(t['live p99 < 100 ms']!)}`]);
+    rows.push([`live latency: POST → socket event (${n(r.live.n)}${r.live.database ? `, ${r.live.database}` : ''})`, `p50 ${ms(r.live.p50)}, p99 ${ms(r.live.p99)}`, '', '', `p50 < 20 ms${mark(t['live p50 < 20 ms']!)}, p99 < 100 ms${mark(t['live p99 < 100 ms']!)}`]);
   }
   if (r.timesheets && failed(r.timesheets)) rows.push(['timesheets (issue 11)', `failed: ${r.timesheets.error}`, '', '', '']);
   else if (r.timesheets) {
@@ -157,6 +162,7 @@ export function tableOf(r: BenchResults): string {
     rows.push([`webhook: upload → signed delivery (${n(x.delivered)}/${n(x.punches)})`, `p50 ${ms(x.p50Ms)}, p99 ${ms(x.p99Ms)}`, '', `${x.badSignatures} bad signatures`, 'diagnostic, no target']);
   }
   rows.push(...hostileRows(r.hostile, t));
+  rows.push(...loadRows(r.load, t));
   const widths = rows[0]!.map((_, c) => Math.max(...rows.map((row) => row[c]!.length)));
   const lines = rows.map((row) => row.map((cell, c) => cell.padEnd(widths[c]!)).join('  ').trimEnd());
   lines.splice(1, 0, widths.map((w) => '-'.repeat(w)).join('  '));

@@ -3,6 +3,7 @@ import os from 'node:os';
 import { benchHostile } from './hostile.ts';
 import { benchIngest } from './ingest.ts';
 import { benchLive } from './live.ts';
+import { benchLoad } from './load.ts';
 import { benchLiveFirstLoad } from './live-first-load.ts';
 import { benchRelay } from './relay.ts';
 import { benchRelayAlone } from './relay-stub.ts';
@@ -25,7 +26,14 @@ async function section<T>(name: string, run: () => Promise<T>): Promise<Section<
   }
 }
 
-export async function runBench(scale: number): Promise<BenchResults> {
+export interface RunOptions {
+  /** Clock counts and seconds per count for the load section (BENCH_LOAD_CLOCKS, BENCH_LOAD_SECONDS). */
+  load: { clocks: number[]; durationMs: number };
+  /** Real Postgres server: the load section runs on it too, beside the embedded database. */
+  databaseUrl: string | undefined;
+}
+
+export async function runBench(scale: number, options: RunOptions = { load: { clocks: [500], durationMs: 20_000 }, databaseUrl: undefined }): Promise<BenchResults> {
   const lines = scaled(10_000, scale);
   const devices = Math.min(20, lines);
   const ingest = await section('ingest (issue 3)', () => benchIngest({ lines, perUpload: 500, devices }));
@@ -39,6 +47,12 @@ export async function runBench(scale: number): Promise<BenchResults> {
   const webhooks = await section('webhook latency (issue 13)', () => benchWebhooks({ punches: scaled(1_000, scale) }));
   const hostile = await section('hostile upload and sign-in storm (issue 10)', () =>
     benchHostile({ smallLines: scaled(5_000, scale), windowMs: scaled(3_000, scale, 500), concurrentSignIns: 16 }));
+  const load = await section('load: clocks polling getrequest (issue 14)', () =>
+    benchLoad({
+      clocks: options.load.clocks.map((n) => scaled(n, scale, 10)),
+      durationMs: scaled(options.load.durationMs, scale, 5_000),
+      adminUrl: options.databaseUrl,
+    }));
   const database = [ingest, relay].map((s) => ('database' in s ? s.database : null)).find(Boolean) ?? 'unknown database';
   return {
     generatedAt: new Date().toISOString(),
@@ -55,7 +69,8 @@ export async function runBench(scale: number): Promise<BenchResults> {
     liveFirstLoad,
     webhooks,
     hostile,
-    targets: targetsOf({ ingest, relay, live, timesheets, liveFirstLoad, webhooks, hostile }),
+    load,
+    targets: targetsOf({ ingest, relay, live, timesheets, liveFirstLoad, webhooks, hostile, load }),
   };
 }
 

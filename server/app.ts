@@ -19,6 +19,7 @@ import { staffRoutes } from './api/staff.ts';
 import type { Secrets } from './auth/secrets.ts';
 import type { Clock } from './clock.ts';
 import type { Config } from './config.ts';
+import { ChangeFeed } from './db/changes.ts';
 import { DatabaseUnavailable, type Database } from './db/open.ts';
 import { AddressWatch } from './devices/address-watch.ts';
 import { ClockDriftMonitor } from './devices/clock-drift.ts';
@@ -73,6 +74,8 @@ export interface AppDeps {
 }
 
 export interface Services {
+  /** Other writers' changes to devices and commands (LISTEN/NOTIFY): keeps the caches true. */
+  changes: ChangeFeed;
   bus: IngestBus;
   auth: Authenticator;
   staff: StaffAccounts;
@@ -99,8 +102,12 @@ export function buildServices(deps: AppDeps): Services {
   const sessions = new SessionStore(db, deps.clock, deps.secrets.jwtSecret);
   const auth = new Authenticator(deps.secrets.apiTokens, deps.secrets.jwtSecret, sessions);
   const staff = new StaffAccounts(db, sessions);
-  const registry = new DeviceRegistry(db, deps.config, bus);
-  const commands = new CommandQueue(db, deps.clock);
+  // Device rows and which clocks have commands are cached; changes by anyone on the database reach them.
+  const changes = new ChangeFeed(deps.database.changes, deps.log);
+  const registry = new DeviceRegistry(db, deps.config, bus, changes, deps.log);
+  const commands = new CommandQueue(db, deps.clock, changes);
+  changes.subscribe(registry);
+  changes.subscribe(commands);
   const applier = new UploadApplier({ db, bus, registry, commands, clock: deps.clock, log: deps.log });
   const ingest = new Ingest({ db, applier, clock: deps.clock, log: deps.log });
   const employees = new EmployeeSync({ db, commands, log: deps.log }).listen(bus);
@@ -112,8 +119,8 @@ export function buildServices(deps: AppDeps): Services {
   const publisher = new WebhookPublisher(webhooks, deliverer, deps.log).listen(bus);
   const alarms = new AlarmWatch({ db, clock: deps.clock, log: deps.log, offlineSeconds: deps.config.deviceOfflineSeconds, defaultZone: deps.config.deviceTimezone, publish: (events) => publisher.publish(events) });
   const reconciler = new Reconciler({ db, commands, recovery, registry, clock: deps.clock, log: deps.log, dailyAt: deps.config.reconcileAt, publish: (events) => publisher.publish(events) });
-  const addresses = new AddressWatch({ db, log: deps.log, pinning: deps.config.deviceAddressPinning });
-  return { bus, auth, staff, registry, commands, applier, ingest, employees, recovery, drift, webhooks, deliverer, publisher, alarms, metrics, reconciler, addresses };
+  const addresses = new AddressWatch({ registry, log: deps.log, pinning: deps.config.deviceAddressPinning });
+  return { changes, bus, auth, staff, registry, commands, applier, ingest, employees, recovery, drift, webhooks, deliverer, publisher, alarms, metrics, reconciler, addresses };
 }
 
 export function buildApp(deps: AppDeps, services: Services): express.Express {

@@ -46,6 +46,7 @@ const schema = z
       .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL')
       .optional()
       .or(z.literal('').transform(() => undefined)),
+    DATABASE_POOL_SIZE: z.coerce.number().int('must be a whole number').min(2, 'must be at least 2').max(500).default(10),
     DATA_DIR: z.string().min(1).default('./data'),
     API_TOKENS: commaList('token-one,token-two')
       .refine((tokens) => tokens.every(notPlaceholder), `holds a token that ${PLACEHOLDER}`)
@@ -73,6 +74,7 @@ const schema = z
     TIMESHEET_PAIRING: z.enum(['sequence', 'key']).default('sequence'),
     TIMESHEET_DOUBLE_TAP_SECONDS: z.coerce.number().int().min(0, 'must be 0 or more seconds').max(3600, 'must be at most 3600 seconds').default(60),
     TIMESHEET_MAX_SESSION_HOURS: z.coerce.number().positive('must be more than 0 hours').max(48, 'must be at most 48 hours').default(14),
+    DEVICE_LAST_SEEN_FLUSH_SECONDS: z.coerce.number().min(0.05, 'must be at least 0.05 seconds').max(300).default(20),
     DEVICE_OFFLINE_SECONDS: z.coerce.number().int('must be a whole number of seconds').min(30, 'must be at least 30 seconds').max(86_400).default(120),
     RECONCILE_AT: z
       .string()
@@ -92,6 +94,8 @@ export interface Config {
   port: number;
   host: string;
   databaseUrl: string | undefined;
+  /** Connections in the pool to real Postgres (DATABASE_POOL_SIZE). */
+  databasePoolSize: number;
   dataDir: string;
   apiTokens: readonly string[];
   jwtSecret: string | undefined;
@@ -110,6 +114,9 @@ export interface Config {
   timesheets: PairingRules;
   /** No contact for this long: the clock is offline (webhooks, metrics). */
   deviceOfflineSeconds: number;
+  /** Clocks' contact times are kept in memory and written, all in one statement, this often (ms): at most
+   *  DEVICE_LAST_SEEN_FLUSH_SECONDS, and never less often than half of DEVICE_OFFLINE_SECONDS. */
+  lastSeenFlushMs: number;
   /** Device-local HH:MM of the daily count check against each clock; null: no daily check (on demand only). */
   reconcileAt: string | null;
   /** Disk the journal may hold for direct uploads from clocks nobody approved. */
@@ -133,6 +140,7 @@ export function readConfig(env: NodeJS.ProcessEnv, serverZone: string = systemZo
     port: e.PORT,
     host: e.HOST,
     databaseUrl: e.DATABASE_URL,
+    databasePoolSize: e.DATABASE_POOL_SIZE,
     dataDir: path.resolve(e.DATA_DIR),
     apiTokens: Object.freeze(e.API_TOKENS),
     jwtSecret: e.JWT_SECRET,
@@ -149,6 +157,7 @@ export function readConfig(env: NodeJS.ProcessEnv, serverZone: string = systemZo
       maxSessionHours: e.TIMESHEET_MAX_SESSION_HOURS,
     }),
     deviceOfflineSeconds: e.DEVICE_OFFLINE_SECONDS,
+    lastSeenFlushMs: Math.round(Math.min(e.DEVICE_LAST_SEEN_FLUSH_SECONDS, e.DEVICE_OFFLINE_SECONDS / 2) * 1000),
     reconcileAt: e.RECONCILE_AT,
     unapprovedJournalMaxBytes: Math.round(e.UNAPPROVED_JOURNAL_MAX_MB * 1024 * 1024),
     trustProxy: Array.isArray(e.TRUST_PROXY) ? Object.freeze(e.TRUST_PROXY) : e.TRUST_PROXY,

@@ -39,6 +39,7 @@ async function main(): Promise<void> {
   const database = await openDatabase({
     databaseUrl: config.databaseUrl,
     dataDir: config.dataDir,
+    poolSize: config.databasePoolSize,
     onConnectionError: (err) => log.warn({ err: err.message }, 'database connection lost; will reconnect on next use'),
   });
   // The embedded database sets 0666 on the files it creates, whatever the umask; DATA_DIR's own 0700 keeps

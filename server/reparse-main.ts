@@ -28,7 +28,7 @@ async function main(): Promise<void> {
   try {
     const db = database.prisma;
     const bus = new IngestBus();
-    const applier = new UploadApplier({ db, bus, registry: new DeviceRegistry(db, config, bus), commands: new CommandQueue(db, systemClock), clock: systemClock, log });
+    const applier = new UploadApplier({ db, bus, registry: new DeviceRegistry(db, config, bus, { live: false }, log), commands: new CommandQueue(db, systemClock), clock: systemClock, log });
     const report = await reparseUploads({ db, applier }, parsed.data);
     console.log(`Re-applied ${report.uploads} journaled upload(s): ${report.punches_added} punch(es) added, ${report.lines_rejected} line(s) still rejected.`);
     console.log(JSON.stringify(report));

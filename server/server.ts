@@ -43,6 +43,8 @@ export async function startReceiver(deps: ReceiverDeps, listen = { port: deps.co
   });
   // Uploads journaled but never applied (a crash, a failed apply) are applied now, and retried from then on.
   await services.ingest.start({ releaseLeases: deps.database.kind === 'embedded' });
+  await services.changes.start();
+  services.registry.lastSeen.start();
   services.deliverer.start();
   services.alarms.start();
   services.reconciler.start();
@@ -62,6 +64,9 @@ export async function startReceiver(deps: ReceiverDeps, listen = { port: deps.co
       server.closeIdleConnections();
       await closing;
       await services.ingest.stop();
+      // No poll comes in any more: the contact times kept in memory are written now.
+      await services.registry.lastSeen.stop();
+      await services.changes.close();
     },
   };
 }

@@ -105,6 +105,8 @@ export function deviceRoutes(deps: DeviceRouteDeps): Router {
   };
 
   router.get('/zkteco/api/devices', admin, async (_req, res) => {
+    // Contact times kept in memory are written first: the list shows what this receiver heard.
+    await deps.registry.lastSeen.flush();
     const devices = await deps.db.device.findMany({ orderBy: { sn: 'asc' } });
     res.json({ items: await Promise.all(devices.map(counted)) });
   });
@@ -113,7 +115,7 @@ export function deviceRoutes(deps: DeviceRouteDeps): Router {
     const choice = approveSchema.parse(req.body ?? {});
     const before = await existing(String(req.params.sn));
     // Name and zone first: what was held is then read in the zone in force, the one given here.
-    if (Object.keys(choice).length > 0) await deps.db.device.update({ where: { sn: before.sn }, data: choice });
+    if (Object.keys(choice).length > 0) await deps.registry.update(before.sn, choice);
     let device = await deps.registry.setState(before.sn, 'approved');
     await recordAudit(deps.db, actorOf(res), { action: 'device.approve', entity: 'device', entityId: device.sn, ...changeOf(before, device, ['state', ...keysOf(choice)]) });
     // The address it was approved at is the one it is known by.
@@ -141,7 +143,7 @@ export function deviceRoutes(deps: DeviceRouteDeps): Router {
   router.patch('/zkteco/api/devices/:sn', admin, async (req, res) => {
     const { reinterpret_from: from, ...patch } = patchSchema.parse(req.body ?? {});
     const before = await existing(String(req.params.sn));
-    const device = await deps.db.device.update({ where: { sn: before.sn }, data: patch });
+    const device = await deps.registry.update(before.sn, patch);
     await checkAfterZoneChoice(deps.commands, device, before.timezone);
     const reinterpreted = from ? await reinterpretPunches(deps.db, device.sn, from, patch.timezone!) : undefined;
     const changed = keysOf(patch).filter((k) => (patch as Partial<Record<DeviceField, unknown>>)[k] !== before[k]);

@@ -4,7 +4,7 @@
 // commands (which carry names and cards) and its command results are not taken until an admin confirms.
 import type { Logger } from 'pino';
 import type { Device } from '../db/generated/client.ts';
-import type { Db } from '../db/open.ts';
+import type { DeviceRegistry } from './registry.ts';
 
 export interface AddressVerdict {
   /** Commands may go to (and results be taken from) the caller. */
@@ -12,7 +12,7 @@ export interface AddressVerdict {
 }
 
 export class AddressWatch {
-  constructor(private readonly deps: { db: Db; log: Logger; pinning: boolean }) {}
+  constructor(private readonly deps: { registry: Pick<DeviceRegistry, 'update'>; log: Logger; pinning: boolean }) {}
 
   /** Compares a request's address with the approved clock's remembered one. */
   async observe(device: Device, address: string | undefined, handshake: boolean, at: Date): Promise<AddressVerdict> {
@@ -49,7 +49,7 @@ export class AddressWatch {
   }
 
   private update(sn: string, data: Partial<Pick<Device, 'knownAddress' | 'previousAddress' | 'addressChangedAt'>>): Promise<Device> {
-    return this.deps.db.device.update({ where: { sn }, data });
+    return this.deps.registry.update(sn, data);
   }
 }
 

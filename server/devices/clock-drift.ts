@@ -66,7 +66,7 @@ export class ClockDriftMonitor {
    */
   async measure(sn: string, punches: readonly PunchEvent[]): Promise<number | null> {
     if (await this.answersAQuery(punches[0]!)) return null;
-    const device = await this.deps.db.device.findUnique({ where: { sn } });
+    const device = await this.deps.registry.find(sn);
     if (!device) return null;
     const shown = punches.map((p) => shownOffsetSeconds(p.localTime, new Date(p.receivedAt)));
     const samples = [...(this.samples.get(sn) ?? []), ...shown].slice(-SAMPLES);
@@ -75,7 +75,7 @@ export class ClockDriftMonitor {
     const zone = this.deps.registry.zoneOf(device);
     const reading = readClockOffset(samples, zoneOffsetMinutes(zone, at));
     const measured = { driftSeconds: reading.driftSeconds, clockOffsetMinutes: reading.offsetMinutes, clockOffsetAt: at };
-    await this.deps.db.device.update({ where: { sn }, data: measured });
+    await this.deps.registry.update(sn, measured);
     const log = this.deps.log.child({ sn, driftSeconds: reading.driftSeconds });
     if (zoneMismatch(measured, zone) && !zoneMismatch(device, zone)) {
       log.warn({ zone, shows: formatOffset(reading.offsetMinutes) }, 'clock shows another UTC offset than its zone; set its zone (PATCH /zkteco/api/devices/:sn)');

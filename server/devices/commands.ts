@@ -2,6 +2,7 @@
 // re-sent when a result does not come back in time, failed after its last delivery.
 import type { Clock } from '../clock.ts';
 import type { Command } from '../db/generated/client.ts';
+import type { ChangeFeed, ChangeListener } from '../db/changes.ts';
 import type { Db } from '../db/open.ts';
 import type { CommandResult } from '../protocol/devicecmd.ts';
 import { attlogQueryInTForm, deliveryPolicy } from './command-policy.ts';
@@ -16,15 +17,42 @@ export function commandSucceeded(command: string, returnCode: number | null): bo
   return returnCode === -1 && /^DATA QUERY ATTLOG\b/i.test(command);
 }
 
-/** Every time a command carries (created, sent, done) and every deadline comes from one clock, `clock.now()`. */
-export class CommandQueue {
+/**
+ * Every time a command carries (created, sent, done) and every deadline comes from one clock, `clock.now()`.
+ * Which clocks have nothing queued or sent is known in memory: their polls cost no SQL. A command queued
+ * here, or by anyone else on this database (heard through server/db/changes.ts), makes its clock be asked again.
+ */
+export class CommandQueue implements ChangeListener {
+  /** Clocks known to have no command queued or sent, while the change feed is live. */
+  private readonly idle = new Set<string>();
+  /** Commands queued per clock since start (here or heard): an idle verdict read before the last one is void. */
+  private readonly queuedFor = new Map<string, number>();
+  private queued = 0;
+  private missedAt = 0;
+
   constructor(
     private readonly db: Db,
     private readonly clock: Clock,
+    private readonly changes: Pick<ChangeFeed, 'live'> = { live: false },
   ) {}
 
   async enqueue(deviceSn: string, command: string): Promise<Command> {
-    return this.db.command.create({ data: { deviceSn, command, createdAt: this.clock.now(), ...deliveryPolicy(command) } });
+    const created = await this.db.command.create({ data: { deviceSn, command, createdAt: this.clock.now(), ...deliveryPolicy(command) } });
+    this.commandQueued(deviceSn);
+    return created;
+  }
+
+  commandQueued(deviceSn: string): void {
+    if (deviceSn === '*') return this.changesMissed(); // TRUNCATE
+    this.idle.delete(deviceSn);
+    this.queuedFor.set(deviceSn, ++this.queued);
+  }
+
+  deviceChanged(): void {}
+
+  changesMissed(): void {
+    this.missedAt = ++this.queued;
+    this.idle.clear();
   }
 
   /** Queues several commands in one statement, in order. */
@@ -32,6 +60,7 @@ export class CommandQueue {
     if (commands.length === 0) return 0;
     const createdAt = this.clock.now();
     const { count } = await this.db.command.createMany({ data: commands.map((command) => ({ deviceSn, command, createdAt, ...deliveryPolicy(command) })) });
+    this.commandQueued(deviceSn);
     return count;
   }
 
@@ -55,6 +84,8 @@ export class CommandQueue {
    * that may be re-sent — and marks them sent in the same statement.
    */
   async take(deviceSn: string, now: Date, limit = COMMANDS_PER_POLL): Promise<{ id: number; command: string }[]> {
+    if (this.changes.live && this.idle.has(deviceSn)) return [];
+    const since = this.queued;
     await this.expireUnanswered(deviceSn, now);
     const rows = await this.db.$queryRaw<{ id: number; command: string }[]>`
       UPDATE commands SET status = 'sent', sent_at = ${now}, attempts = attempts + 1
@@ -63,7 +94,16 @@ export class CommandQueue {
           status = 'sent' AND attempts < max_attempts AND sent_at + answer_timeout_s * interval '1 second' <= ${now}))
         ORDER BY id LIMIT ${limit} FOR UPDATE SKIP LOCKED)
       RETURNING id, command`;
+    if (rows.length === 0) await this.markIdleIfEmpty(deviceSn, since);
     return rows.sort((a, b) => a.id - b.id);
+  }
+
+  /** Nothing queued or sent (a sent one still waits for its answer or its expiry): later polls skip the queue. */
+  private async markIdleIfEmpty(deviceSn: string, since: number): Promise<void> {
+    if (!this.changes.live) return;
+    const open = await this.db.command.findFirst({ where: { deviceSn, status: { in: ['queued', 'sent'] } }, select: { id: true } });
+    const queuedSince = (this.queuedFor.get(deviceSn) ?? 0) > since || this.missedAt > since;
+    if (!open && !queuedSince && this.changes.live) this.idle.add(deviceSn);
   }
 
   /**

@@ -2,12 +2,12 @@
 // (the CSRF meta tag, the navigation for their role, who is signed in and the sign-out form).
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { PROJECT_ROOT } from '../project-root.ts';
 import { csrfField, csrfMeta } from '../auth/csrf.ts';
 import type { Principal } from '../auth/principal.ts';
 import { SIGN_OUT_PATH } from '../auth/session-cookie.ts';
 
-export const WEB_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../web');
+export const WEB_DIR = path.join(PROJECT_ROOT, 'web');
 
 export const PAGE_PATHS = {
   live: '/employees/attendance/live',

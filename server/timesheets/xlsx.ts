@@ -1,7 +1,7 @@
 // Timesheet as an Excel workbook (exceljs, streamed): sheet Timesheet (one row per employee and day)
 // and sheet Totals. Numbers are numbers; text is written as text, never as a formula, whatever it starts with.
 import type { Writable } from 'node:stream';
-import ExcelJS from 'exceljs';
+import type ExcelJS from 'exceljs';
 import { dayRow, TIMESHEET_COLUMNS, TOTALS_COLUMNS, totalsRow, type Cell } from './rows.ts';
 import type { Timesheet } from './report.ts';
 
@@ -27,7 +27,9 @@ function addSheet(book: ExcelJS.stream.xlsx.WorkbookWriter, name: string, header
 /** Writes the workbook to `out` (a response or a file) and resolves when it is complete. */
 export async function writeTimesheetXlsx(t: Timesheet, out: Writable): Promise<void> {
   // No cell styles: exceljs styles every cell one by one, which made a month for 500 people 3-4× slower.
-  const book = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out, useStyles: false, useSharedStrings: false });
+  // Loaded on the first export, not at start: exceljs alone is about 28 MB of an idle receiver.
+  const { default: Excel } = await import('exceljs');
+  const book = new Excel.stream.xlsx.WorkbookWriter({ stream: out, useStyles: false, useSharedStrings: false });
   book.creator = 'zkteco-erp-link';
   const dayRows = t.employees.flatMap((e) => e.days.map((d) => dayRow(e, d)));
   addSheet(book, 'Timesheet', TIMESHEET_COLUMNS, dayRows);

@@ -3,6 +3,7 @@ import { describe, expect, inject, it } from 'vitest';
 import { benchHostile } from '../../bench/hostile.ts';
 import { benchIngest } from '../../bench/ingest.ts';
 import { benchLive } from '../../bench/live.ts';
+import { benchLoad } from '../../bench/load.ts';
 import { benchRelay } from '../../bench/relay.ts';
 import { benchRelayAlone } from '../../bench/relay-stub.ts';
 import { benchRelayFootprint } from '../../bench/relay-footprint.ts';
@@ -19,7 +20,7 @@ describe('bench at a tiny scale', () => {
     const r = await benchIngest({ lines: 60, perUpload: 10, devices: 4, rounds: 1, template: inject('databaseTemplate') });
     expect(r.stored).toBe(60);
     expect(positive(r.ingest.linesPerS) && positive(r.raw.rowsPerS) && positive(r.ratio)).toBe(true);
-  });
+  }, 120_000);
 
   it('relay: answers while the receiver is down, drains, and compares with the seed path', async () => {
     const r = await benchRelay({ backlog: 200, perUpload: 50, seedPunches: 30, drainTimeoutMs: 60_000, template: inject('databaseTemplate') });
@@ -37,7 +38,7 @@ describe('bench at a tiny scale', () => {
     expect(r.uploads).toBe(3);
     expect(r.received).toBeGreaterThanOrEqual(300);
     expect(positive(r.perS)).toBe(true);
-  });
+  }, 120_000);
 
   it('relay footprint: RSS at rest of the compiled relay and of the sources under tsx', async () => {
     const r = await benchRelayFootprint(300);
@@ -48,7 +49,7 @@ describe('bench at a tiny scale', () => {
     const r = await benchTimesheets({ employees: 3, days: 2, rounds: 1 });
     expect(r).toMatchObject({ punches: 24, select: { rows: 24 } });
     expect(positive(r.json.ms) && positive(r.xlsx.ms) && positive(r.ratio) && r.json.bytes > 0 && r.xlsx.bytes > 0).toBe(true);
-  });
+  }, 120_000);
 
   it('hostile: both uploads stored, polls answered during each attack, sign-ins tried', async () => {
     const r = await benchHostile({ smallLines: 50, windowMs: 300, concurrentSignIns: 2 });
@@ -56,20 +57,34 @@ describe('bench at a tiny scale', () => {
     expect(positive(r.upload.smallMs) && positive(r.upload.largeMs) && positive(r.upload.ratio)).toBe(true);
     for (const p of [r.pollIdle, r.pollDuringUpload, r.pollDuringSignIns]) expect(p.polls > 0 && p.p99Ms >= p.p50Ms).toBe(true);
     expect(r.pollDuringSignIns.signIns).toBeGreaterThan(0);
-  });
+  }, 120_000);
 
   it('live first load: a page of the day, smaller than the whole day', async () => {
     const r = await benchLiveFirstLoad({ punches: 400, rounds: 1 });
     expect(r.punches).toBe(400);
     expect(positive(r.page.ms) && positive(r.wholeDay.ms)).toBe(true);
     expect(r.page.bytes).toBeLessThan(r.wholeDay.bytes);
-  });
+  }, 120_000);
 
   it('webhooks: every punch delivered, signed, with its latency', async () => {
     const r = await benchWebhooks({ punches: 10, perSecond: 50 });
     expect(r).toMatchObject({ punches: 10, delivered: 10, badSignatures: 0 });
     expect(positive(r.p50Ms) && r.p99Ms >= r.p50Ms).toBe(true);
-  });
+  }, 120_000);
+
+  it('load: clocks poll a receiver process; every poll answered, its CPU and memory read', async () => {
+    const r = await benchLoad({ clocks: [5, 20], durationMs: 2_500, intervalMs: 500 });
+    expect(r.runs).toHaveLength(1);
+    const [run] = r.runs;
+    expect(run!.idleRssMb).toBeGreaterThan(0);
+    expect(run!.steps.map((s) => s.clocks)).toEqual([5, 20]);
+    for (const s of run!.steps) {
+      expect(s).toMatchObject({ errors: 0 });
+      expect(s.polls).toBeGreaterThanOrEqual(s.clocks * 4);
+      expect(s.p99Ms >= s.p50Ms && s.rssMb > 0 && s.cpuPercent >= 0).toBe(true);
+    }
+    expect(tableOf({ ...emptyResults(), load: r })).toMatch(/load, embedded: 20 clocks every 0.5 s/);
+  }, 180_000);
 
   it('live: skipped, not failed, when the measurement file is absent', async () => {
     expect(await benchLive(5, '/nonexistent/live-latency.ts')).toEqual({ skipped: 'nonexistent/live-latency.ts is not there yet' });
@@ -91,3 +106,8 @@ describe('bench helpers', () => {
     expect(tableOf(results)).toMatch(/failed: boom[\s\S]*skipped: absent/);
   });
 });
+
+function emptyResults(): BenchResults {
+  const none = { error: 'not run' };
+  return { generatedAt: '', scale: 1, node: 'v20', cpus: 2, database: 'db', ingest: none, relay: none, relayAlone: none, live: none, hostile: none, targets: {} };
+}

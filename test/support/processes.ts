@@ -17,6 +17,10 @@ export interface MainProcess {
   err(): string;
 }
 
+/** Children still running when the test worker ends (a test that timed out) are killed, never left behind. */
+const running = new Set<ChildProcess>();
+process.once('exit', () => running.forEach((child) => child.kill('SIGKILL')));
+
 /** Runs `script` (relative to the repository) with node + tsx; `cwd` defaults to the temp folder. */
 export function runMain(script: string, args: string[], env: Record<string, string>, cwd = os.tmpdir()): MainProcess {
   const child = spawn(process.execPath, ['--import', tsxLoader, path.join(REPO_ROOT, script), ...args], {
@@ -24,6 +28,8 @@ export function runMain(script: string, args: string[], env: Record<string, stri
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  running.add(child);
+  child.once('exit', () => running.delete(child));
   let out = '';
   let err = '';
   child.stdout!.on('data', (d) => (out += d));
