@@ -5,7 +5,7 @@ import { api, byId, fieldsOf, h, say, zoneOptions } from './api.js';
 
 /**
  * @typedef {{ sn: string, name: string | null, timezone: string, state: string, online: boolean, last_seen: string | null,
- *   firmware: string | null, ip_address?: string | null, drift_seconds: number | null, zone_mismatch?: unknown,
+ *   firmware: string | null, ip_address?: string | null, drift_seconds: number | null, zone_mismatch?: unknown, pseudo?: boolean,
  *   counts?: { punches: number, held: number } }} Clock
  */
 
@@ -176,7 +176,9 @@ byId('approve-form').addEventListener('submit', (event) => {
 /** @param {string} [notice] */
 async function load(notice) {
   try {
-    const { items } = /** @type {{ items: Clock[] }} */ (await api('GET', '/zkteco/api/devices'));
+    const all = /** @type {{ items: Clock[] }} */ (await api('GET', '/zkteco/api/devices')).items;
+    // API punches without a clock are filed under a pseudo-clock: nothing to approve, name or command.
+    const items = all.filter((c) => !c.pseudo);
     items.sort((a, b) => (STATE_ORDER[a.state] ?? 3) - (STATE_ORDER[b.state] ?? 3) || a.sn.localeCompare(b.sn));
     byId('clocks').replaceChildren(...items.map(card));
     byId('clocks-empty').hidden = items.length > 0;

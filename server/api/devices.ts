@@ -2,6 +2,7 @@
 import { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
 import { actorOf, recordAudit } from '../audit/audit-log.ts';
+import { API_DEVICE_SN } from './api-devices.ts';
 import type { Authenticator } from '../auth/principal.ts';
 import type { Clock } from '../clock.ts';
 import type { Device } from '../db/generated/client.ts';
@@ -66,6 +67,8 @@ export function deviceJson(device: Device, now: Date, zone: DeviceZone, counts?:
     /** UTC offset the clock shows (`+01:00`), from real-time punches; null until measured. */
     observed_offset: device.clockOffsetMinutes === null ? null : formatOffset(device.clockOffsetMinutes),
     zone_mismatch: zoneMismatch(device, zone.zone),
+    /** The serial API punches without a clock are filed under: not a clock (the clocks page leaves it out). */
+    pseudo: device.sn === API_DEVICE_SN,
     counts,
   };
 }

@@ -75,15 +75,15 @@ export class StaffAccounts {
   }
 
   /**
-   * Runs `change` with every admin row locked, refusing it when it would leave no admin (two admins
-   * demoting each other at once cannot both succeed).
+   * Runs `change` with every admin row locked, refusing it when it would leave no admin who can sign in
+   * (a disabled one does not count; two admins demoting each other at once cannot both succeed).
    */
   private guardAdmins<T>(username: string, losesAdmin: boolean, change: (tx: Db) => Promise<T>): Promise<T> {
     return this.db.$transaction(async (tx) => {
       await tx.$queryRaw`SELECT id FROM staff_users WHERE role = 'admin' FOR UPDATE`;
       const user = await tx.staffUser.findUnique({ where: { username } });
       if (!user) throw notFound(username);
-      if (losesAdmin && user.role === 'admin' && (await tx.staffUser.count({ where: { role: 'admin' } })) <= 1) throw lastAdmin();
+      if (losesAdmin && user.role === 'admin' && (await tx.staffUser.count({ where: { role: 'admin', disabledAt: null } })) <= 1) throw lastAdmin();
       return change(tx as Db);
     });
   }

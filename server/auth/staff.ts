@@ -86,10 +86,13 @@ export async function ensureAdminAccount(db: Db, admin: { user: string; password
   return undefined;
 }
 
-/** ADMIN_USER names the administrator now: the `admin` made at first start, still on its generated password, is disabled. */
+/** ADMIN_USER names the administrator now: the `admin` made at first start, still on its generated password, is disabled and signed out. */
 async function disableGeneratedAdmin(db: Db, dataDir: string): Promise<void> {
   const generated = await readFile(path.join(dataDir, 'admin-password'), 'utf8').then((text) => text.trim(), () => undefined);
   const account = await db.staffUser.findUnique({ where: { username: FIRST_ADMIN } });
   if (!generated || !account || account.disabledAt || !(await passwordMatches(generated, account.passwordHash))) return;
   await db.$executeRaw`UPDATE staff_users SET disabled_at = now() WHERE username = ${FIRST_ADMIN}`;
+  // Its open sessions end too: a cookie taken while it was the admin must not outlive it (nobody is
+  // connected yet at start, so there is no live socket to close).
+  await db.$executeRaw`DELETE FROM staff_sessions WHERE subject = ${FIRST_ADMIN} AND via = 'password'`;
 }

@@ -44,6 +44,9 @@ describe('an API punch for an unknown serial approves nothing', () => {
     const fake = new TalkingClock(t, 'API');
     expect(await fake.punches([['667', '2025-12-07 08:41:00']])).toBe('OK:1');
     expect(await storedFor('API')).toEqual(['8']);
+    // The devices list marks it, so the clocks page leaves it out.
+    expect(await deviceRow('API')).toMatchObject({ pseudo: true });
+    expect(await deviceRow('LISTED0001')).toMatchObject({ pseudo: false });
   });
 
 });

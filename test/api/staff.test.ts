@@ -53,6 +53,19 @@ describe('staff accounts', () => {
     expect((await call('PATCH', '/admin', { role: 'admin' })).status).toBe(200);
   });
 
+  it('a disabled admin (the generated one after ADMIN_USER was set) does not count as the one left', async () => {
+    const before = await r.database.prisma.staffUser.findMany({ where: { role: 'admin' }, select: { username: true } });
+    expect((await call('PATCH', '/maria', { role: 'admin' })).status).toBe(200);
+    await r.database.prisma.staffUser.updateMany({ where: { username: { in: before.map((u) => u.username) } }, data: { disabledAt: new Date() } });
+    try {
+      expect((await call('DELETE', '/maria')).body?.error).toBe('last_admin');
+      expect((await call('PATCH', '/maria', { role: 'staff' })).status).toBe(409);
+    } finally {
+      await r.database.prisma.staffUser.updateMany({ data: { disabledAt: null } });
+      expect((await call('PATCH', '/maria', { role: 'staff' })).status).toBe(200);
+    }
+  });
+
   it('two admins demoting each other at once leave one admin', async () => {
     const both = await Promise.all([call('PATCH', '/admin', { role: 'staff' }), call('PATCH', '/maria', { role: 'staff' })]);
     expect(both.map((b) => b.status).sort()).toEqual([200, 409]);

@@ -56,7 +56,10 @@ describe('DATA_DIR and the first admin', () => {
     await expect.poll(() => first.out(), { timeout: 120_000 }).toMatch(/Live page sign-in: .* as admin \//);
     const url = /listening on (http:\/\/\S+)/.exec(first.out())![1]!;
     const generated = (await readFile(path.join(dataDir, 'admin-password'), 'utf8')).trim();
-    expect((await signIn(url, 'admin', generated)).status).toBe(303);
+    const session = await signIn(url, 'admin', generated);
+    expect(session.status).toBe(303);
+    const cookie = (session.headers.get('set-cookie') ?? '').split(';')[0]!;
+    expect((await fetch(`${url}/zkteco/api/devices`, { headers: { Cookie: cookie } })).status).toBe(200);
     first.child.kill('SIGTERM');
     expect(await first.exited, first.err()).toBe(0);
 
@@ -68,6 +71,8 @@ describe('DATA_DIR and the first admin', () => {
     await expect.poll(() => second.out(), { timeout: 120_000 }).toMatch(/Live page sign-in: /);
     const url2 = /listening on (http:\/\/\S+)/.exec(second.out())![1]!;
     expect((await signIn(url2, 'admin', generated)).status).toBe(401);
+    // The generated admin's open session ended with it.
+    expect((await fetch(`${url2}/zkteco/api/devices`, { headers: { Cookie: cookie } })).status).toBe(401);
     expect((await signIn(url2, 'boss', 'a real password 42')).status).toBe(303);
     second.child.kill('SIGTERM');
     expect(await second.exited, second.err()).toBe(0);
