@@ -41,7 +41,7 @@ export function loadRows(load: Section<LoadResult> | undefined, t: Record<string
         `load, ${db}: ${s.clocks.toLocaleString('en-US')} clocks every ${load.intervalMs / 1000} s for ${load.durationMs / 1000} s (${s.polls.toLocaleString('en-US')} polls)`,
         `p50 ${s.p50Ms} ms, p99 ${s.p99Ms} ms, ${s.errors} errors`,
         `receiver idle RSS ${run.idleRssMb} MB`,
-        `CPU ${s.cpuPercent}%, RSS ${s.rssMb} MB (max ${s.rssMaxMb})`,
+        `CPU ${s.cpuPercent}%, RSS ${s.rssMb} MB (max ${s.rssMaxMb}), load avg ${s.loadAverage}`,
         target,
       ]);
     }

@@ -1,5 +1,6 @@
 // Issue 14 item 5: N clocks polling `getrequest` every 10 s with keep-alive against one receiver process,
 // on each database; per N the latency, the errors, the receiver's CPU and memory. Loopback only.
+import os from 'node:os';
 import { firstContact, pollLoad } from './load-clocks.ts';
 import { spawnReceiver } from './receiver-process.ts';
 import { percentile, round, sleep } from './setup.ts';
@@ -16,6 +17,8 @@ export interface LoadStep {
   /** Receiver RSS at the end of the window, and the highest seen during it, MB. */
   rssMb: number;
   rssMaxMb: number;
+  /** The machine's 1-minute load average at the end of the window: other work shares these cores. */
+  loadAverage: number;
 }
 
 export interface LoadRun {
@@ -81,6 +84,7 @@ async function runOn(adminUrl: string | undefined, options: LoadOptions, interva
         cpuPercent: round((cpuS / wallS) * 100, 0),
         rssMb: round(rssMb),
         rssMaxMb: round(Math.max(rssMaxMb, rssMb)),
+        loadAverage: round(os.loadavg()[0]!),
       });
       process.stderr.write(`bench: load ${n} clocks: ${JSON.stringify(steps.at(-1))}\n`);
       await sleep(1_000);
