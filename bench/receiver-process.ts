@@ -1,4 +1,4 @@
-// The receiver as `npm start` runs it: its own process (`node --import tsx server/main.ts`), so its CPU and
+// The receiver as `npm start` runs it: compiled (`npm run build`), its own process (`node dist/server/main.js`), so its CPU and
 // memory are its own and its event loop is not the bench's. Its database: a fresh folder (embedded) or a
 // new database on the DATABASE_URL server, dropped at close.
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -37,6 +37,18 @@ async function onServer(adminUrl: string, sql: string): Promise<void> {
 
 const TICKS_PER_SECOND = 100; // Linux USER_HZ
 
+let building: Promise<void> | undefined;
+/** `npm run build` once per bench run (incremental: a no-op when dist/ is current). */
+function built(): Promise<void> {
+  building ??= new Promise<void>((resolve, reject) => {
+    const npm = spawn('npm', ['run', 'build', '--silent'], { cwd: repoRoot, stdio: ['ignore', 'ignore', 'pipe'] });
+    let err = '';
+    npm.stderr!.on('data', (d) => (err += d));
+    npm.once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`npm run build failed: ${err.slice(-300)}`))));
+  });
+  return building;
+}
+
 export async function spawnReceiver(options: { adminUrl: string | undefined; env?: Record<string, string> }): Promise<ReceiverProcess> {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'zk-bench-load-'));
   const dbName = options.adminUrl ? `zk_load_${randomBytes(5).toString('hex')}` : undefined;
@@ -49,7 +61,8 @@ export async function spawnReceiver(options: { adminUrl: string | undefined; env
   }
   const port = await freePort();
   const logFile = path.join(dir, 'receiver.log');
-  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
+  await built();
+  const child: ChildProcess = spawn(process.execPath, ['dist/server/main.js'], {
     cwd: repoRoot,
     // Only what the receiver needs: no DATABASE_URL of the bench's own leaks in for the embedded run.
     env: {
