@@ -2,15 +2,11 @@
 // Runs of ATTLOG uploads go up to `window` requests at once (punches are idempotent and order-free at the
 // receiver), a backlog of them merged into requests of up to `mergeLines` lines (merge.ts); any other table
 // waits for everything before it and holds back everything after it.
-import type { Logger } from 'pino';
 import { countRecordLines } from '../server/protocol/index.ts';
-import type { ForwardingSettings } from './config.ts';
-import type { Clock } from '../server/clock.ts';
 import { batchLength } from './merge.ts';
-import type { QueueItem, RelayQueue } from './queue.ts';
-import { sendUnit, type SendOutcome } from './send.ts';
-import type { UpstreamHealth } from './status.ts';
-import { UpstreamUnreachable, type UpstreamClient } from './upstream.ts';
+import type { QueueItem } from './queue.ts';
+import { sendUnit, type SendDeps, type SendOutcome } from './send.ts';
+import { UpstreamUnreachable } from './upstream.ts';
 
 interface Lane {
   sn: string;
@@ -24,14 +20,8 @@ interface Lane {
   retryTimer: NodeJS.Timeout | null;
 }
 
-export interface ForwarderDeps {
-  queue: RelayQueue;
-  upstream: UpstreamClient;
-  health: UpstreamHealth;
-  settings: Readonly<ForwardingSettings>;
-  log: Logger;
-  clock: Clock;
-}
+/** What forwarding needs: the same as one attempt (send.ts). */
+export type ForwarderDeps = SendDeps;
 
 /** Pipelining is safe only where the receiver's result does not depend on order. */
 const orderFree = (item: QueueItem) => item.table === 'ATTLOG';

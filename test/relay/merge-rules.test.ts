@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { batchLength, joinBodies, mergeKeyOf, queryWithoutCursors, type Mergeable } from '../../relay/merge.ts';
 import type { StoredRequest } from '../../relay/store.ts';
+import { readRelayConfig } from '../../relay/config.ts';
 
 const upload = (over: Partial<StoredRequest> = {}): StoredRequest => ({
   method: 'POST',
@@ -82,5 +83,20 @@ describe('joinBodies', () => {
     const { body, lines } = joinBodies(parts.map((p) => Buffer.from(p)));
     expect(body.toString()).toBe(joined);
     expect(lines).toBe(count);
+  });
+});
+
+describe('RELAY_MERGE_LINES', () => {
+  const base = { RELAY_UPSTREAM: 'https://erp.example.com', RELAY_TOKEN: 't0k' };
+  it.each<[string | undefined, number | RegExp]>([
+    [undefined, 1000],
+    ['1', 1],
+    ['250', 250],
+    ['0', /^Invalid setting RELAY_MERGE_LINES: must be at least 1 \(1: never merge\)$/],
+    ['2.5', /^Invalid setting RELAY_MERGE_LINES: must be a whole number of lines$/],
+  ])('%s → %s', (value, expected) => {
+    const env = value === undefined ? base : { ...base, RELAY_MERGE_LINES: value };
+    if (typeof expected === 'number') expect(readRelayConfig(env).forwarding.mergeLines).toBe(expected);
+    else expect(() => readRelayConfig(env)).toThrow(expected);
   });
 });
