@@ -8,7 +8,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import pg from 'pg';
+import { onServer } from '../test/support/database.ts';
 import { rssMb } from './relay-process.ts';
 import { BENCH_TOKEN, freePort, sleep } from './setup.ts';
 
@@ -23,16 +23,6 @@ export interface ReceiverProcess {
   /** Resident memory now, MB. */
   rssMb(): Promise<number>;
   close(): Promise<void>;
-}
-
-async function onServer(adminUrl: string, sql: string): Promise<void> {
-  const client = new pg.Client({ connectionString: adminUrl });
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
-  }
 }
 
 const TICKS_PER_SECOND = 100; // Linux USER_HZ

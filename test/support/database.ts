@@ -27,7 +27,7 @@ export interface TestDatabase {
   drop(): Promise<void>;
 }
 
-async function onServer(adminUrl: string, sql: string, params: unknown[] = []): Promise<void> {
+export async function onServer(adminUrl: string, sql: string, params: unknown[] = []): Promise<void> {
   const client = new pg.Client({ connectionString: adminUrl });
   await client.connect();
   try {
