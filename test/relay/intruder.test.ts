@@ -67,7 +67,8 @@ describe('an intruder on the shop network', () => {
     expect(spoofed.text).toBe('OK:1');
     const employee = await waitFor('the user learned from the clock', () => t.database.prisma.employee.findUnique({ where: { pin: '31337' } }));
     expect(employee).toMatchObject({ name: 'Mallory', card: '66600666', privilege: 0 });
-    const [command] = await userCommands('BACKDOOR01');
+    // Employee sync queues the user for the other clocks just after the row is stored: wait for it.
+    const [command] = await waitFor('the user queued for the other clock', async () => ((await userCommands('BACKDOOR01')).length > 0 ? userCommands('BACKDOOR01') : undefined));
     expect(command).toContain('Card=66600666');
     expect(command).toContain('\tPri=0\t');
     expect(await userCommands('FRONTDOOR1')).toEqual([]);
