@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readConfig } from '../../server/config.ts';
-import { runMain as runReceiverMain } from '../support/main-process.ts';
+import { runMain as runProcess } from '../support/processes.ts';
 
 let dataDir: string;
 beforeAll(async () => {
@@ -14,7 +14,8 @@ beforeAll(async () => {
 afterAll(() => rm(dataDir, { recursive: true, force: true }));
 
 /** `npm start` under a umask that lets everyone read and write (as the report found). */
-const runMain = (env: Record<string, string>) => runReceiverMain({ PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, ...env }, { umask: '000' });
+const runMain = (env: Record<string, string>) =>
+  runProcess('server/main.ts', [], { LOG_LEVEL: 'warn', PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, ...env }, undefined, '000');
 
 /** Every path under dir with its permission bits, e.g. ["pglite/base 700", "api-token 600"]. */
 async function modes(dir: string): Promise<string[]> {

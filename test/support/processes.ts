@@ -21,9 +21,14 @@ export interface MainProcess {
 const running = new Set<ChildProcess>();
 process.once('exit', () => running.forEach((child) => child.kill('SIGKILL')));
 
-/** Runs `script` (relative to the repository) with node + tsx; `cwd` defaults to the temp folder. */
-export function runMain(script: string, args: string[], env: Record<string, string>, cwd = os.tmpdir()): MainProcess {
-  const child = spawn(process.execPath, ['--import', tsxLoader, path.join(REPO_ROOT, script), ...args], {
+/**
+ * Runs `script` (relative to the repository) with node + tsx; `cwd` defaults to the temp folder.
+ * `umask`: the shell's (e.g. '000', a umask that lets everyone read and write), set before node starts.
+ */
+export function runMain(script: string, args: string[], env: Record<string, string>, cwd = os.tmpdir(), umask?: string): MainProcess {
+  const node = [process.execPath, '--import', tsxLoader, path.join(REPO_ROOT, script), ...args];
+  const [command, ...commandArgs] = umask ? ['/bin/sh', '-c', `umask ${umask} && exec "${node.join('" "')}"`] : node;
+  const child = spawn(command!, commandArgs, {
     cwd,
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
