@@ -2,7 +2,7 @@
 // relay/dist/relay.mjs with plain node), so its timings do not share an event loop with the bench's clock or
 // receiver. `runtime: 'tsx'` runs the sources through tsx instead, as `npm run relay` did before.
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { createWriteStream } from 'node:fs';
+import { createWriteStream, readFileSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -44,6 +44,14 @@ function buildRelay(): void {
   built = true;
 }
 
+/** node's arguments exactly as `npm run relay` gives them (package.json), flags included. */
+function relayLaunch(): string[] {
+  const script: string = JSON.parse(readFileSync(path.join(repoRoot, 'package.json'), 'utf8')).scripts.relay;
+  const [program, ...args] = script.split(/\s+/);
+  if (program !== 'node') throw new Error(`package.json's relay script no longer starts with node: ${script}`);
+  return args;
+}
+
 export interface RelaySpawnOptions {
   upstream: string;
   token: string;
@@ -57,7 +65,7 @@ export async function spawnRelay(options: RelaySpawnOptions): Promise<RelayProce
   const logFile = path.join(dir, 'relay.log');
   const runtime = options.runtime ?? 'compiled';
   if (runtime === 'compiled') buildRelay();
-  const args = runtime === 'compiled' ? ['relay/dist/relay.mjs'] : ['--import', 'tsx', 'relay/main.ts'];
+  const args = runtime === 'compiled' ? relayLaunch() : ['--import', 'tsx', 'relay/main.ts'];
   const child: ChildProcess = spawn(process.execPath, args, {
     cwd: repoRoot,
     env: {

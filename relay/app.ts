@@ -1,9 +1,12 @@
 // The relay's HTTP face: what the clock calls (/iclock/*) and what the shop checks (/relay/status).
 // Uploads are queued durably, then answered at once; handshake and getrequest go to the receiver live.
-import express, { type NextFunction, type Request, type Response } from 'express';
+// Plain node:http, no framework: the relay has one route and one status page, and runs on a shop PC where
+// every megabyte of resident memory counts (issue 13).
+import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
 import { isHandshake, rawQueryOf, readDeviceQuery, uploadReply, uploadTable } from '../server/protocol/index.ts';
 import type { Clock } from '../server/clock.ts';
+import { BodyError, readBody } from './body.ts';
 import type { DeviceMemories } from './devices.ts';
 import type { IntakeSettings } from './config.ts';
 import type { Forwarder } from './forwarder.ts';
@@ -36,102 +39,95 @@ export interface RelayAppDeps {
  * Text is byte-per-char (latin1): the receiver's live answers pass through byte for byte (upstream.ts) with
  * the charset the receiver gave them (GB18030 to a Chinese-language clock); the relay's own text is ASCII.
  */
-function sendText(res: Response, status: number, text: string, charset = 'utf-8'): void {
-  const body = Buffer.from(text, 'latin1');
-  res.status(status).set({ 'Content-Type': `text/plain; charset=${charset}`, 'Content-Length': String(body.length) });
+function sendText(res: ServerResponse, status: number, text: string, charset = 'utf-8'): void {
+  send(res, status, `text/plain; charset=${charset}`, Buffer.from(text, 'latin1'));
+}
+
+function send(res: ServerResponse, status: number, contentType: string, body: Buffer): void {
+  if (res.headersSent) return void res.end();
+  res.writeHead(status, { 'Content-Type': contentType, 'Content-Length': String(body.length) });
   res.end(body);
 }
 
 /** Who answered a clock's request, for its one log line. */
 type AnsweredBy = 'queued' | 'receiver' | 'relay' | 'refused';
 
-const clientAddress = (req: Request) => (req.socket.remoteAddress ?? '').replace(/^::ffff:/, '');
+const clientAddress = (req: IncomingMessage) => (req.socket.remoteAddress ?? '').replace(/^::ffff:/, '');
 const isLoopback = (address: string) => address === '::1' || address.startsWith('127.');
+const header = (req: IncomingMessage, name: string): string | undefined => {
+  const value = req.headers[name];
+  return Array.isArray(value) ? value.join(', ') : value;
+};
 
 /** 3.x requests whose answer only the receiver can give (a `RegistryCode`, config lines), with their body. */
 const PASS_THROUGH = { registry: /^\s*RegistryCode=/, push: undefined } as const satisfies Record<string, RegExp | undefined>;
 
-export function buildRelayApp(deps: RelayAppDeps): express.Express {
+export function buildRelayApp(deps: RelayAppDeps): RequestListener {
   const { queue, devices, forwarder, askLive, health, refusals, contacts, serials, log, clock } = deps;
-  const app = express();
-  app.disable('x-powered-by');
-  app.set('etag', false);
-  const intake = uploadIntake(deps.intake, (res, reason) => {
-    refusals.note(clock.now(), reason);
-    sendText(res, 503, 'relay busy');
-  });
+  const intake = uploadIntake(deps.intake);
 
-  app.get('/relay/status', (req, res) => {
+  const statusPage = (req: IncomingMessage, res: ServerResponse) => {
     if (deps.statusLoopbackOnly && !isLoopback(clientAddress(req))) {
       return sendText(res, 403, 'relay status is shown only on this PC (RELAY_STATUS_LOOPBACK_ONLY=false shows it to the network)');
     }
-    res.json({ ...relayStatus(queue, health, refusals, clock.now()), serials: serials.status(), uploads_reading: intake.load });
-  });
+    const status = { ...relayStatus(queue, health, refusals, clock.now()), serials: serials.status(), uploads_reading: intake.load };
+    send(res, 200, 'application/json; charset=utf-8', Buffer.from(JSON.stringify(status)));
+  };
 
-  // Only iClock paths, and only from the serials this relay forwards: checked before any body is read.
-  app.use((req, res, next) => {
-    const path = req.originalUrl.split('?')[0]!;
-    const verb = forwardableVerb(path);
-    if (verb === null) {
-      log.info({ method: req.method, path, status: 404 }, `${req.method} ${path} → 404 (not an iClock path)`);
-      return sendText(res, 404, 'Not Found');
-    }
-    const sn = readDeviceQuery(rawQueryOf(req.originalUrl)).get('sn') ?? '';
-    if (!serials.admits(sn, clientAddress(req), clock.now())) {
-      res.set('Connection', 'close');
-      return sendText(res, 403, 'serial not forwarded by this relay');
-    }
-    res.locals.verb = verb;
-    res.locals.path = path;
-    next();
-  });
-
-  // Device bodies are bytes whatever the Content-Type says (protocol.md §2.1): never a JSON/form parser.
-  app.use(intake.handler, express.raw({ type: () => true, limit: deps.intake.maxBodyBytes }));
-
-  app.use(async (req, res) => {
-    const { verb, path } = res.locals as { verb: string; path: string };
-    const rawQuery = rawQueryOf(req.originalUrl);
+  const clockRequest = async (req: IncomingMessage, res: ServerResponse, path: string, verb: string) => {
+    const rawQuery = rawQueryOf(req.url ?? '');
     const query = readDeviceQuery(rawQuery);
     const sn = query.get('sn') ?? '';
-    const body: Buffer = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
+    // Only the serials this relay forwards: checked before any body is read.
+    if (!serials.admits(sn, clientAddress(req), clock.now())) {
+      res.setHeader('Connection', 'close');
+      return sendText(res, 403, 'serial not forwarded by this relay');
+    }
+    const admission = intake.admit(req, res);
+    if (!admission.admitted) {
+      refusals.note(clock.now(), admission.reason);
+      res.setHeader('Connection', 'close');
+      return sendText(res, 503, 'relay busy');
+    }
+    let body: Buffer;
+    try {
+      body = await readBody(req, deps.intake.maxBodyBytes);
+    } catch (err) {
+      // Too large, cut off, compressed in a way we do not read: the clock is told "not delivered".
+      const status = err instanceof BodyError ? err.status : 400;
+      log.warn({ status, error: (err as Error).message, sn }, 'clock request could not be read');
+      res.setHeader('Connection', 'close');
+      return sendText(res, status, 'Error');
+    }
+
     const receivedAt = clock.now().toISOString();
     contacts.note(sn, clock.now());
     const remoteAddress = clientAddress(req);
-    const userAgent = req.get('user-agent');
-    const reqLog = log.child({ sn, verb, method: req.method });
+    const userAgent = header(req, 'user-agent');
+    const contentType = header(req, 'content-type');
+    const method = req.method ?? 'GET';
+    const reqLog = log.child({ sn, verb, method });
     // One short info line per clock request, written when it is answered.
     const answer = (status: number, text: string, by: AnsweredBy, fields: Record<string, unknown> = {}, charset?: string) => {
-      reqLog.info({ status, answered: by, ...fields }, `${req.method} ${path} → ${status} ${text.split('\n', 1)[0]!.slice(0, 40)} (${by})`);
+      reqLog.info({ status, answered: by, ...fields }, `${method} ${path} → ${status} ${text.split('\n', 1)[0]!.slice(0, 40)} (${by})`);
       sendText(res, status, text, charset);
     };
 
     if (verb in PASS_THROUGH) {
       // Not punches: the receiver's own answer, or 503 so the clock asks again (a bare OK makes it loop).
       const live = await askLive(
-        { method: req.method, path, rawQuery, receivedAt, remoteAddress, userAgent, contentType: req.get('content-type'), body },
+        { method, path, rawQuery, receivedAt, remoteAddress, userAgent, contentType, body },
         PASS_THROUGH[verb as keyof typeof PASS_THROUGH],
       );
       return live === null ? answer(503, 'receiver unavailable', 'relay') : answer(200, live.text, 'receiver', {}, live.charset);
     }
 
-    const carriesData = body.length > 0 || (req.method !== 'GET' && req.method !== 'HEAD' && verb !== 'ping');
+    const carriesData = body.length > 0 || (method !== 'GET' && method !== 'HEAD' && verb !== 'ping');
     if (carriesData) {
       const table = uploadTable(verb, query);
       let id: number;
       try {
-        const request: StoredRequest = {
-          method: req.method,
-          path,
-          rawQuery,
-          contentType: req.get('content-type'),
-          userAgent,
-          body,
-          receivedAt,
-          remoteAddress,
-          sn,
-          table,
-        };
+        const request: StoredRequest = { method, path, rawQuery, contentType, userAgent, body, receivedAt, remoteAddress, sn, table };
         const [item] = await Promise.all([queue.append(request), devices.noteUpload(sn, table, query)]);
         forwarder.add(item);
         id = item.id;
@@ -146,9 +142,9 @@ export function buildRelayApp(deps: RelayAppDeps): express.Express {
 
     if (verb === 'ping') return answer(200, 'OK', 'relay');
 
-    const handshake = isHandshake(verb, req.method, query);
+    const handshake = isHandshake(verb, method, query);
     const shape = handshake ? LIVE_REPLY_SHAPES.handshake : verb === 'getrequest' ? LIVE_REPLY_SHAPES.getrequest : undefined;
-    const live = await askLive({ method: req.method, path, rawQuery, receivedAt, remoteAddress, userAgent }, shape);
+    const live = await askLive({ method, path, rawQuery, receivedAt, remoteAddress, userAgent }, shape);
     if (live !== null) {
       if (handshake) await devices.rememberOptions(sn, live.text, clock.now()).catch((err) => reqLog.warn({ err }, 'could not keep the options block'));
       return answer(200, live.text, 'receiver', {}, live.charset);
@@ -159,13 +155,20 @@ export function buildRelayApp(deps: RelayAppDeps): express.Express {
       return answer(200, block, 'relay', { source });
     }
     return answer(200, 'OK', 'relay');
-  });
+  };
 
-  // Body reader failures (too large, connection cut): the clock is told "not delivered".
-  app.use((err: { status?: number; message?: string }, _req: Request, res: Response, _next: NextFunction) => {
-    log.warn({ status: err.status, error: err.message }, 'clock request could not be read');
-    sendText(res, err.status && err.status >= 400 && err.status < 600 ? err.status : 500, 'Error');
-  });
-
-  return app;
+  return (req, res) => {
+    const path = (req.url ?? '/').split('?')[0]!;
+    if (path === '/relay/status' && (req.method === 'GET' || req.method === 'HEAD')) return statusPage(req, res);
+    // Only iClock paths leave the relay.
+    const verb = forwardableVerb(path);
+    if (verb === null) {
+      log.info({ method: req.method, path, status: 404 }, `${req.method} ${path} → 404 (not an iClock path)`);
+      return sendText(res, 404, 'Not Found');
+    }
+    clockRequest(req, res, path, verb).catch((err: unknown) => {
+      log.error({ err, path }, 'clock request failed');
+      sendText(res, 500, 'Error');
+    });
+  };
 }

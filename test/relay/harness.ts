@@ -215,12 +215,12 @@ export interface ClockReply {
 }
 
 /** One request the way a clock makes it: HTTP/1.1, Connection: close, no Content-Type on uploads. */
-export function clockRequest(base: string, method: string, pathAndQuery: string, body?: Uint8Array): Promise<ClockReply> {
+export function clockRequest(base: string, method: string, pathAndQuery: string, body?: Uint8Array, headers: Record<string, string> = {}): Promise<ClockReply> {
   const started = performance.now();
   return new Promise((resolve, reject) => {
     const req = http.request(`${base}${pathAndQuery}`, {
       method,
-      headers: { 'User-Agent': 'iClock Proxy/1.09', Connection: 'close', ...(body ? { 'Content-Length': body.byteLength } : {}) },
+      headers: { 'User-Agent': 'iClock Proxy/1.09', Connection: 'close', ...(body ? { 'Content-Length': body.byteLength } : {}), ...headers },
     });
     req.on('error', reject);
     req.on('response', (res) => {

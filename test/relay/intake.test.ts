@@ -1,7 +1,9 @@
 // What the relay takes in and from whom: set-aside entries do not fill the queue's cap, 3.x registration is
 // passed through, uploads read at once are capped, and the status page stays on the shop PC.
+import http from 'node:http';
 import net from 'node:net';
 import os from 'node:os';
+import zlib from 'node:zlib';
 import { afterEach, describe, expect, it } from 'vitest';
 import { acceptAll, attlogBatch, cleanUp, clockRequest, freePort, spawnRelay, startUpstream, tempDir, waitFor } from './harness.ts';
 
@@ -85,6 +87,40 @@ describe('relay intake', () => {
     for (const socket of slow) socket.destroy();
     await waitFor('slow uploads released', async () => ((await (await fetch(`${relay.url}/relay/status`)).json()) as { uploads_reading: { uploads: number; bytes: number } }).uploads_reading.bytes === 0);
     expect((await clockRequest(relay.url, 'POST', `/iclock/cdata?SN=${SN}&table=ATTPHOTO`, Buffer.alloc(19 * 1024 * 1024, 1))).text).toBe('OK');
+  }, 60_000);
+
+  it('reads bodies by hand: over 20 MB is 413 before it is read, gzip is inflated, other encodings 415, nothing half-read is queued', async () => {
+    const upstream = await startUpstream();
+    const relay = await spawnRelay({ upstream: upstream.url, dataDir: tempDir('bodies') });
+    expect(await answerToHead(relay.url, 20 * 1024 * 1024 + 1)).toBe('HTTP/1.1 413 Payload Too Large');
+    // Declared small, sent large: cut at the limit while read.
+    const chunked = await new Promise<number>((resolve, reject) => {
+      const req = http.request(`${relay.url}/iclock/cdata?SN=${SN}&table=ATTPHOTO`, { method: 'POST', headers: { 'Transfer-Encoding': 'chunked' } });
+      req.on('response', (res) => resolve(res.statusCode ?? 0));
+      req.on('error', reject);
+      const piece = Buffer.alloc(1024 * 1024, 1);
+      let sent = 0;
+      const more = (): void => {
+        while (sent < 24) {
+          sent++;
+          if (!req.write(piece)) return void req.once('drain', more);
+        }
+        req.end();
+      };
+      more();
+    }).catch(() => 413); // the relay may close the socket before all 24 MB are written
+    expect(chunked).toBe(413);
+
+    const batch = attlogBatch(7, 3);
+    const gzip = await clockRequest(relay.url, 'POST', `/iclock/cdata?SN=${SN}&table=ATTLOG&Stamp=7`, zlib.gzipSync(batch.body), { 'Content-Encoding': 'gzip' });
+    expect(gzip).toMatchObject({ status: 200, text: 'OK:3' });
+    const brotli = await clockRequest(relay.url, 'POST', `/iclock/cdata?SN=${SN}&table=ATTLOG&Stamp=8`, zlib.brotliCompressSync(batch.body), { 'Content-Encoding': 'br' });
+    expect(brotli.status).toBe(415);
+    await waitFor('the gzip upload delivered', async () => upstream.received.some((r) => r.path === '/iclock/cdata'));
+    const uploads = upstream.received.filter((r) => r.path === '/iclock/cdata');
+    expect(uploads).toHaveLength(1);
+    expect(uploads[0]!.body.equals(Buffer.from(batch.body))).toBe(true);
+    expect((await relay.status()).queue_depth).toBe(0);
   }, 60_000);
 
   it('warns at start when RELAY_UPSTREAM is plain http:// to another machine, not for this machine', async () => {
