@@ -1,13 +1,14 @@
 // The shop relay as the shop runs it: its own process, compiled JavaScript (`npm run relay` runs
 // relay/dist/relay.mjs with plain node), so its timings do not share an event loop with the bench's clock or
 // receiver. `runtime: 'tsx'` runs the sources through tsx instead, as `npm run relay` did before.
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { createWriteStream, readFileSync } from 'node:fs';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createWriteStream } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { deviceRequest } from '../simulate/transport.ts';
+import { buildRelay, relayNodeArgs } from '../test/support/processes.ts';
 import { sleep } from './setup.ts';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -37,21 +38,6 @@ export async function rssMb(pid: number): Promise<number | null> {
 
 let built = false;
 
-/** relay/dist/relay.mjs from the current sources, once per bench run. */
-function buildRelay(): void {
-  if (built) return;
-  execFileSync(process.execPath, [path.join(repoRoot, 'relay', 'build.mjs')], { stdio: 'inherit' });
-  built = true;
-}
-
-/** node's arguments exactly as `npm run relay` gives them (package.json), flags included. */
-function relayLaunch(): string[] {
-  const script: string = JSON.parse(readFileSync(path.join(repoRoot, 'package.json'), 'utf8')).scripts.relay;
-  const [program, ...args] = script.split(/\s+/);
-  if (program !== 'node') throw new Error(`package.json's relay script no longer starts with node: ${script}`);
-  return args;
-}
-
 export interface RelaySpawnOptions {
   upstream: string;
   token: string;
@@ -64,8 +50,11 @@ export async function spawnRelay(options: RelaySpawnOptions): Promise<RelayProce
   const dir = await mkdtemp(path.join(os.tmpdir(), 'zk-bench-relay-'));
   const logFile = path.join(dir, 'relay.log');
   const runtime = options.runtime ?? 'compiled';
-  if (runtime === 'compiled') buildRelay();
-  const args = runtime === 'compiled' ? relayLaunch() : ['--import', 'tsx', 'relay/main.ts'];
+  if (runtime === 'compiled' && !built) {
+    buildRelay(); // relay/dist/relay.mjs from the current sources, once per bench run
+    built = true;
+  }
+  const args = runtime === 'compiled' ? relayNodeArgs() : ['--import', 'tsx', 'relay/main.ts'];
   const child: ChildProcess = spawn(process.execPath, args, {
     cwd: repoRoot,
     env: {

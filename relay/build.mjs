@@ -4,7 +4,7 @@
 // code the relay imports (server/protocol, server/settings.ts, ...) is compiled in; lmdb (native) stays a
 // package beside it.
 import { build } from 'esbuild';
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -23,6 +23,9 @@ const result = await build({
   legalComments: 'none',
   logLevel: 'warning',
   metafile: true,
+  // Written below, whole: a relay started while this runs (a test, a second `npm run relay`) reads the old
+  // file or the new one, never half of one.
+  write: false,
 });
 
 // The relay installs alone (`npm install --workspace relay`): every package our own code imports must be one
@@ -41,4 +44,11 @@ for (const [file, input] of Object.entries(result.metafile.inputs)) {
 if (strays.size > 0) {
   console.error(`relay/build.mjs: the relay imports packages not in relay/package.json: ${[...strays].join(', ')}`);
   process.exit(1);
+}
+
+for (const { path: file, contents } of result.outputFiles) {
+  mkdirSync(path.dirname(file), { recursive: true });
+  const partial = `${file}.${process.pid}.partial`;
+  writeFileSync(partial, contents);
+  renameSync(partial, file);
 }

@@ -1,10 +1,9 @@
 // `npm run relay -- --check` against the real receiver: the address, the token, the port and the folder,
-// each said in plain words, exit 0 only when all pass. The relay process is the real one.
-import { execFileSync, spawn } from 'node:child_process';
+// each said in plain words, exit 0 only when all pass. The relay process is the real one, compiled as `npm run relay` runs it.
 import http from 'node:http';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { REPO_ROOT, runMain } from '../support/processes.ts';
+import { runRelay } from '../support/processes.ts';
 import { startTestReceiver, type TestReceiver } from '../support/receiver.ts';
 import { cleanUp, freePort, spawnRelay, startUpstream, tempDir } from './harness.ts';
 
@@ -18,7 +17,7 @@ afterAll(async () => {
 });
 
 async function check(env: Record<string, string>) {
-  const run = runMain('relay/main.ts', ['--check'], {
+  const run = runRelay(['--check'], {
     RELAY_UPSTREAM: receiver.url,
     RELAY_TOKEN: receiver.token,
     RELAY_HOST: '127.0.0.1',
@@ -85,25 +84,5 @@ describe('relay --check', () => {
     const { code, err } = await check({ RELAY_UPSTREAM: 'erp.example.com' });
     expect(err.trim()).toBe('relay: Invalid setting RELAY_UPSTREAM: must be a URL such as https://erp.example.com');
     expect(code).toBe(1);
-  });
-});
-
-describe('the relay as production runs it (relay/build.mjs → relay/dist/relay.mjs, plain node)', () => {
-  it('builds, and the compiled relay checks and runs like the sources', async () => {
-    execFileSync(process.execPath, [path.join(REPO_ROOT, 'relay', 'build.mjs')], { stdio: 'pipe' });
-    const env = {
-      PATH: process.env.PATH ?? '',
-      RELAY_UPSTREAM: receiver.url,
-      RELAY_TOKEN: receiver.token,
-      RELAY_HOST: '127.0.0.1',
-      RELAY_PORT: String(await freePort()),
-      RELAY_DATA_DIR: path.join(tempDir('compiled'), 'queue'),
-    };
-    const child = spawn(process.execPath, [path.join(REPO_ROOT, 'relay', 'dist', 'relay.mjs'), '--check'], { cwd: tempDir('compiled-cwd'), env });
-    let out = '';
-    child.stdout.on('data', (d) => (out += d));
-    const code = await new Promise((resolve) => child.on('close', resolve));
-    expect(out).toMatch(/All checks passed/);
-    expect(code).toBe(0);
   });
 });

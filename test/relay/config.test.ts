@@ -3,13 +3,12 @@ import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readRelayConfig } from '../../relay/config.ts';
+import { relayNodeArgs } from '../support/processes.ts';
 import { tempDir } from './harness.ts';
-
-const main = path.resolve(import.meta.dirname, '../../relay/main.ts');
 
 function start(env: Record<string, string>) {
   const cwd = tempDir('config'); // no .env here
-  return spawnSync(process.execPath, ['--import', import.meta.resolve('tsx'), main], {
+  return spawnSync(process.execPath, relayNodeArgs(), {
     cwd, env: { PATH: process.env.PATH ?? '', ...env }, encoding: 'utf8', timeout: 20_000,
   });
 }

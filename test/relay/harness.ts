@@ -5,11 +5,9 @@ import http from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { countRecordLines } from '../../server/protocol/index.ts';
+import { relayNodeArgs } from '../support/processes.ts';
 
-const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const tsxLoader = import.meta.resolve('tsx');
 
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -151,7 +149,8 @@ export const TOKEN = 'relay-test-token-5f1c';
 
 /** Starts `relay/main.ts` in its own process, as `npm run relay` would, on a free port. */
 export async function spawnRelay(opts: { upstream: string; dataDir: string; env?: Record<string, string> }): Promise<RelayProcess> {
-  const child = spawn(process.execPath, ['--import', tsxLoader, path.join(repoRoot, 'relay', 'main.ts')], {
+  // The compiled relay (built by the tests' global setup), started as `npm run relay` starts it.
+  const child = spawn(process.execPath, relayNodeArgs(), {
     cwd: opts.dataDir,
     env: {
       PATH: process.env.PATH ?? '',
