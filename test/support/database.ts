@@ -109,12 +109,24 @@ export interface FreshOptions {
   onDisk?: boolean;
 }
 
+/**
+ * The template's dump as PGlite reads it (it only asks for `arrayBuffer()`). Not a real Blob: Node's Blob
+ * hands back 41 MB in 64 KB pieces it then joins, about 0.7 s of CPU for every database a test creates.
+ */
+async function dumpBlob(dumpFile: string): Promise<Blob> {
+  const bytes = await readFile(dumpFile);
+  // readFile gives a file this size a buffer of its own: handed over as it is, not copied.
+  const whole = bytes.byteOffset === 0 && bytes.buffer.byteLength === bytes.byteLength;
+  const arrayBuffer = async () => (whole ? bytes.buffer : bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
+  return { type: 'application/x-tar', size: bytes.byteLength, arrayBuffer } as unknown as Blob;
+}
+
 /** A new database of its own, migrated (copied from the template when there is one). */
 export async function freshDatabase(options: FreshOptions = {}): Promise<TestDatabase> {
   const { template } = options;
   const adminUrl = 'adminUrl' in options ? options.adminUrl : process.env.DATABASE_URL;
   if (!adminUrl) {
-    const loadDataDir = template?.kind === 'embedded' ? new Blob([await readFile(template.dumpFile)]) : undefined;
+    const loadDataDir = template?.kind === 'embedded' ? await dumpBlob(template.dumpFile) : undefined;
     const dir = options.onDisk ? await mkdtemp(path.join(os.tmpdir(), 'zk-db-')) : '';
     const pglite = { loadDataDir, pgliteWasmModule: await pgliteWasm() };
     const database = await openDatabase({ databaseUrl: undefined, dataDir: dir, inMemory: !options.onDisk, pglite });
