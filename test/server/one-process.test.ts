@@ -4,13 +4,15 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { seedDataDir } from '../support/database.ts';
 import { runMain, type MainProcess } from '../support/processes.ts';
 
 let dataDir: string;
 const started: MainProcess[] = [];
 beforeAll(async () => {
   dataDir = await mkdtemp(path.join(os.tmpdir(), 'zk-one-'));
+  await seedDataDir(dataDir, inject('databaseTemplate')); // not a first start: that is startup.test.ts
 });
 afterAll(async () => {
   for (const run of started) run.child.kill('SIGKILL');

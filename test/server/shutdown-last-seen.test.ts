@@ -3,7 +3,8 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, inject, it } from 'vitest';
+import { seedDataDir } from '../support/database.ts';
 import { openDatabase } from '../../server/db/open.ts';
 import { runMain } from '../support/processes.ts';
 
@@ -11,6 +12,7 @@ const SN = 'STOP0001';
 let dataDir: string;
 beforeAll(async () => {
   dataDir = await mkdtemp(path.join(os.tmpdir(), 'zk-stop-'));
+  await seedDataDir(dataDir, inject('databaseTemplate')); // not a first start: that is startup.test.ts
 });
 afterAll(() => rm(dataDir, { recursive: true, force: true }));
 
