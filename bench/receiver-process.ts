@@ -1,18 +1,13 @@
 // The receiver as `npm start` runs it: compiled (`npm run build`), its own process (`node dist/server/main.js`), so its CPU and
 // memory are its own and its event loop is not the bench's. Its database: a fresh folder (embedded) or a
 // new database on the DATABASE_URL server, dropped at close.
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { createWriteStream } from 'node:fs';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import os from 'node:os';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { onServer } from '../test/support/database.ts';
-import { rssMb } from './relay-process.ts';
-import { BENCH_TOKEN, freePort, sleep } from './setup.ts';
-
-const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+import { repoRoot, rssMb, startChild } from './child.ts';
+import { BENCH_TOKEN, freePort } from './setup.ts';
 
 export interface ReceiverProcess {
   url: string;
@@ -40,7 +35,6 @@ function built(): Promise<void> {
 }
 
 export async function spawnReceiver(options: { adminUrl: string | undefined; env?: Record<string, string> }): Promise<ReceiverProcess> {
-  const dir = await mkdtemp(path.join(os.tmpdir(), 'zk-bench-load-'));
   const dbName = options.adminUrl ? `zk_load_${randomBytes(5).toString('hex')}` : undefined;
   let databaseUrl: string | undefined;
   if (options.adminUrl && dbName) {
@@ -49,15 +43,17 @@ export async function spawnReceiver(options: { adminUrl: string | undefined; env
     url.pathname = `/${dbName}`;
     databaseUrl = url.toString();
   }
+  const dropDatabase = async () => {
+    if (options.adminUrl && dbName) await onServer(options.adminUrl, `DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
+  };
   const port = await freePort();
-  const logFile = path.join(dir, 'receiver.log');
+  const url = `http://127.0.0.1:${port}`;
   await built();
-  const child: ChildProcess = spawn(process.execPath, ['dist/server/main.js'], {
-    cwd: repoRoot,
+  const receiver = await startChild({
+    name: 'receiver',
+    nodeArgs: ['dist/server/main.js'],
     // Only what the receiver needs: no DATABASE_URL of the bench's own leaks in for the embedded run.
-    env: {
-      PATH: process.env.PATH,
-      HOME: process.env.HOME,
+    env: (dir) => ({
       PORT: String(port),
       HOST: '127.0.0.1',
       DATA_DIR: path.join(dir, 'data'),
@@ -68,42 +64,19 @@ export async function spawnReceiver(options: { adminUrl: string | undefined; env
       LOG_LEVEL: 'warn',
       ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
       ...options.env,
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
+    }),
+    ready: () => fetch(`${url}/healthz`).then((r) => r.ok),
+    readyMs: 120_000,
+    graceMs: 15_000,
+  }).catch(async (err: unknown) => {
+    await dropDatabase();
+    throw err;
   });
-  const log = createWriteStream(logFile);
-  child.stdout!.pipe(log);
-  child.stderr!.pipe(log);
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  const url = `http://127.0.0.1:${port}`;
-  const pid = child.pid!;
-
+  const { pid, logFile } = receiver;
   const close = async () => {
-    if (child.exitCode === null) {
-      child.kill('SIGTERM');
-      const killer = setTimeout(() => child.kill('SIGKILL'), 15_000);
-      await exited;
-      clearTimeout(killer);
-    }
-    if (options.adminUrl && dbName) await onServer(options.adminUrl, `DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
-    await rm(dir, { recursive: true, force: true });
+    await receiver.stop();
+    await dropDatabase();
   };
-
-  const deadline = Date.now() + 120_000;
-  for (;;) {
-    if (child.exitCode !== null) {
-      const text = await readFile(logFile, 'utf8').catch(() => '');
-      await close();
-      throw new Error(`receiver exited at start: ${text.slice(-500)}`);
-    }
-    const ok = await fetch(`${url}/healthz`).then((r) => r.ok, () => false);
-    if (ok) break;
-    if (Date.now() > deadline) {
-      await close();
-      throw new Error('receiver did not answer /healthz within 2 minutes');
-    }
-    await sleep(200);
-  }
 
   return {
     url,

@@ -1,6 +1,7 @@
 // Issue 13 item 8 / issue 14 item 2: the relay's memory at rest, as production runs it (compiled JavaScript,
 // plain node) beside the sources run through tsx (what `npm run relay` did before), in the same run.
-import { rssMb, spawnRelay } from './relay-process.ts';
+import { rssMb } from './child.ts';
+import { spawnRelay } from './relay-process.ts';
 import { BENCH_TOKEN, freePort, sleep } from './setup.ts';
 
 export interface RelayFootprintResult {

@@ -1,17 +1,12 @@
 // The shop relay as the shop runs it: its own process, compiled JavaScript (`npm run relay` runs
 // relay/dist/relay.mjs with plain node), so its timings do not share an event loop with the bench's clock or
 // receiver. `runtime: 'tsx'` runs the sources through tsx instead, as `npm run relay` did before.
-import { spawn, type ChildProcess } from 'node:child_process';
-import { createWriteStream } from 'node:fs';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { deviceRequest } from '../simulate/transport.ts';
 import { buildRelay, relayNodeArgs } from '../test/support/processes.ts';
+import { rssMb, startChild } from './child.ts';
 import { sleep } from './setup.ts';
 
-const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
 export interface RelayStatus {
   queue_depth: number;
@@ -29,12 +24,6 @@ export interface RelayProcess {
   close(): Promise<void>;
 }
 
-/** Resident memory of a process in MB (Linux /proc; null elsewhere). */
-export async function rssMb(pid: number): Promise<number | null> {
-  const status = await readFile(`/proc/${pid}/status`, 'utf8').catch(() => null);
-  const kb = status ? /VmRSS:\s+(\d+) kB/.exec(status)?.[1] : undefined;
-  return kb ? Math.round(Number(kb) / 102.4) / 10 : null;
-}
 
 let built = false;
 
@@ -47,18 +36,21 @@ export interface RelaySpawnOptions {
 }
 
 export async function spawnRelay(options: RelaySpawnOptions): Promise<RelayProcess> {
-  const dir = await mkdtemp(path.join(os.tmpdir(), 'zk-bench-relay-'));
-  const logFile = path.join(dir, 'relay.log');
   const runtime = options.runtime ?? 'compiled';
   if (runtime === 'compiled' && !built) {
     buildRelay(); // relay/dist/relay.mjs from the current sources, once per bench run
     built = true;
   }
-  const args = runtime === 'compiled' ? relayNodeArgs() : ['--import', 'tsx', 'relay/main.ts'];
-  const child: ChildProcess = spawn(process.execPath, args, {
-    cwd: repoRoot,
-    env: {
-      ...process.env,
+  const url = `http://127.0.0.1:${options.port}`;
+  const status = async (): Promise<RelayStatus> => {
+    const res = await deviceRequest(`${url}/relay/status`, { method: 'GET', timeoutMs: 10_000 });
+    if (res.status !== 200) throw new Error(`relay status answered ${res.status || res.text}`);
+    return JSON.parse(res.text) as RelayStatus;
+  };
+  const relay = await startChild({
+    name: 'relay',
+    nodeArgs: runtime === 'compiled' ? relayNodeArgs() : ['--import', 'tsx', 'relay/main.ts'],
+    env: (dir) => ({
       RELAY_UPSTREAM: options.upstream,
       RELAY_TOKEN: options.token,
       RELAY_DATA_DIR: path.join(dir, 'data'),
@@ -67,46 +59,12 @@ export async function spawnRelay(options: RelaySpawnOptions): Promise<RelayProce
       // The level a shop runs at: one line per queued and forwarded upload is part of the cost.
       LOG_LEVEL: 'info',
       ...options.env,
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
+    }),
+    ready: () => status().then(() => true),
+    readyMs: 30_000,
+    graceMs: 10_000,
   });
-  const log = createWriteStream(logFile);
-  child.stdout!.pipe(log);
-  child.stderr!.pipe(log);
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  const url = `http://127.0.0.1:${options.port}`;
-
-  const status = async (): Promise<RelayStatus> => {
-    const res = await deviceRequest(`${url}/relay/status`, { method: 'GET', timeoutMs: 10_000 });
-    if (res.status !== 200) throw new Error(`relay status answered ${res.status || res.text}`);
-    return JSON.parse(res.text) as RelayStatus;
-  };
-  const close = async () => {
-    if (child.exitCode === null) {
-      child.kill('SIGTERM');
-      const killer = setTimeout(() => child.kill('SIGKILL'), 10_000);
-      await exited;
-      clearTimeout(killer);
-    }
-    log.end();
-    await rm(dir, { recursive: true, force: true });
-  };
-
-  const deadline = Date.now() + 30_000;
-  for (;;) {
-    if (child.exitCode !== null) {
-      await close();
-      throw new Error(`relay exited with code ${child.exitCode} before it answered`);
-    }
-    const ready = await status().then(() => true, () => false);
-    if (ready) break;
-    if (Date.now() > deadline) {
-      await close();
-      throw new Error('relay did not answer /relay/status within 30 s');
-    }
-    await sleep(100);
-  }
-  return { url, pid: child.pid!, logFile, status, close };
+  return { url, pid: relay.pid, logFile: relay.logFile, status, close: relay.stop };
 }
 
 export interface Drain {

@@ -39,15 +39,11 @@ export interface LiveDevice {
   observedOffset: string | null;
 }
 
-export interface LiveSnapshot {
-  /** The shop's day shown, "YYYY-MM-DD" in DEVICE_TIMEZONE. */
-  day: string;
-  zone: string;
-  /** A device counts as online when seen within this many milliseconds. */
-  onlineWindowMs: number;
+/** Today's punches as the live page first shows them (server/live/first-load.ts reads them in one query). */
+export interface FirstLoad {
   /** Today's newest punches, newest first: one page (older ones: `GET …/live/data?before=<instant>_<id>`). */
   punches: LivePunch[];
-  /** Older punches than `punches` exist today. */
+  /** Older punches than the page holds exist: the page asks for them with `before`. */
   more: boolean;
   /** Today's punch count (not voided), when this was read. */
   total: number;
@@ -57,6 +53,15 @@ export interface LiveSnapshot {
   present: LivePunch[];
   /** Each employee's last punch instant today (ISO), in or out: a late upload of an older punch changes nothing. */
   lastAt: Record<string, string>;
+}
+
+/** What the live page gets on connecting: the day's first load and the clocks. */
+export interface LiveSnapshot extends FirstLoad {
+  /** The shop's day shown, "YYYY-MM-DD" in DEVICE_TIMEZONE. */
+  day: string;
+  zone: string;
+  /** A device counts as online when seen within this many milliseconds. */
+  onlineWindowMs: number;
   devices: LiveDevice[];
   /** Who the page is showing it to. */
   viewer: { subject: string; role: string };

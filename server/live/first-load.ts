@@ -3,7 +3,7 @@
 // each employee's last punch time (so a late upload cannot put someone back "in") and the day's count.
 import { Prisma } from '../db/generated/client.ts';
 import type { Db } from '../db/open.ts';
-import type { LivePunch, PunchPage } from './events.ts';
+import type { FirstLoad, LivePunch, PunchPage } from './events.ts';
 import { verifyLabel, type ShopDay } from './today.ts';
 
 /** Punches per page: the first screenful and then some; older ones come as the user scrolls. */
@@ -50,19 +50,6 @@ const named = Prisma.sql`LEFT JOIN devices d ON d.sn = t.device_sn LEFT JOIN emp
 const today = (day: ShopDay) =>
   Prisma.sql`SELECT id, device_sn, pin, local_time, instant, punch_type, verify, source, received_at
              FROM punches WHERE instant >= ${day.start} AND instant < ${day.end} AND voided_at IS NULL`;
-
-export interface FirstLoad {
-  punches: LivePunch[];
-  /** Older punches than the page holds exist: the page asks for them with `before`. */
-  more: boolean;
-  total: number;
-  /** Highest punch id of the day when this was read: anything above it is new to the count. */
-  maxId: string | null;
-  /** Each employee whose last punch today is an "in": that punch. */
-  present: LivePunch[];
-  /** Each employee's last punch instant today (ISO), in or out. */
-  lastAt: Record<string, string>;
-}
 
 export async function firstLoad(db: Db, day: ShopDay): Promise<FirstLoad> {
   const [row] = await db.$queryRaw<[{ total: bigint; max_id: string | null; page: Row[] | null; present: Row[] | null; last_at: Record<string, string> | null }]>`
