@@ -2,24 +2,16 @@
 // each said in plain words, exit 0 only when all pass. The relay process is the real one, compiled as `npm run relay` runs it.
 import http from 'node:http';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { runRelay } from '../support/processes.ts';
-import { startTestReceiver, type TestReceiver } from '../support/receiver.ts';
-import { cleanUp, freePort, spawnRelay, startUpstream, tempDir } from './harness.ts';
+import { freePort, receiverForFile, spawnRelay, startUpstream, tempDir } from './harness.ts';
 
-let receiver: TestReceiver;
-beforeAll(async () => {
-  receiver = await startTestReceiver();
-}, 60_000);
-afterAll(async () => {
-  await cleanUp();
-  await receiver?.close();
-});
+const receiver = receiverForFile();
 
 async function check(env: Record<string, string>) {
   const run = runRelay(['--check'], {
-    RELAY_UPSTREAM: receiver.url,
-    RELAY_TOKEN: receiver.token,
+    RELAY_UPSTREAM: receiver().url,
+    RELAY_TOKEN: receiver().token,
     RELAY_HOST: '127.0.0.1',
     RELAY_PORT: String(await freePort()),
     RELAY_DATA_DIR: path.join(tempDir('check'), 'queue'),
@@ -33,7 +25,7 @@ const line = (out: string, what: string) => out.split('\n').find((l) => l.slice(
 
 describe('relay --check', () => {
   it('passes with the receiver, its token, a free port and a writable folder, and changes nothing', async () => {
-    const before = await (await fetch(`${receiver.url}/zkteco/api/relays`, { headers: { authorization: `Bearer ${receiver.token}` } })).text();
+    const before = await (await fetch(`${receiver().url}/zkteco/api/relays`, { headers: { authorization: `Bearer ${receiver().token}` } })).text();
     const { code, out } = await check({});
     expect(out).toMatch(/^OK {3}receiver .* answers and is a ZKTeco receiver \(\/healthz ok\)$/m);
     expect(line(out, 'token')).toBe('OK   token    the receiver accepts RELAY_TOKEN');
@@ -41,7 +33,7 @@ describe('relay --check', () => {
     expect(line(out, 'folder')).toMatch(/^OK {3}folder .* is writable and no other relay uses it$/);
     expect(out.trim().split('\n').at(-1)).toBe('All checks passed: the relay can run.');
     expect(code).toBe(0);
-    const after = await (await fetch(`${receiver.url}/zkteco/api/relays`, { headers: { authorization: `Bearer ${receiver.token}` } })).text();
+    const after = await (await fetch(`${receiver().url}/zkteco/api/relays`, { headers: { authorization: `Bearer ${receiver().token}` } })).text();
     expect(after).toBe(before);
   });
 
@@ -63,7 +55,7 @@ describe('relay --check', () => {
 
   it('says when nothing answers, the port is taken and another relay holds the folder', async () => {
     const dataDir = tempDir('check-held');
-    const running = await spawnRelay({ upstream: receiver.url, dataDir, env: { RELAY_TOKEN: receiver.token } });
+    const running = await spawnRelay({ upstream: receiver().url, dataDir, env: { RELAY_TOKEN: receiver().token } });
     const busy = http.createServer();
     await new Promise<void>((resolve) => busy.listen(0, '127.0.0.1', resolve));
     const port = (busy.address() as { port: number }).port;

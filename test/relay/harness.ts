@@ -6,7 +6,9 @@ import type { AddressInfo, Socket } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { countRecordLines } from '../../server/protocol/index.ts';
+import { afterAll, beforeAll } from 'vitest';
 import { relayNodeArgs } from '../support/processes.ts';
+import { startTestReceiver, type TestReceiver } from '../support/receiver.ts';
 
 
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -27,6 +29,20 @@ const living = { relays: new Set<RelayProcess>(), upstreams: new Set<Upstream>()
 export async function cleanUp(): Promise<void> {
   for (const relay of living.relays) await kill(relay);
   for (const upstream of living.upstreams) await upstream.stop();
+}
+
+/** One real receiver for the whole file (started before its first test); after its last test, every relay
+ *  and stub of the file is stopped, then the receiver. */
+export function receiverForFile(): () => TestReceiver {
+  let receiver: TestReceiver | undefined;
+  beforeAll(async () => {
+    receiver = await startTestReceiver();
+  }, 60_000);
+  afterAll(async () => {
+    await cleanUp();
+    await receiver?.close();
+  });
+  return () => receiver!;
 }
 
 export function tempDir(label: string): string {

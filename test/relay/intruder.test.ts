@@ -2,20 +2,19 @@
 // serial through the relay (refused there, pending at the receiver if it ever got through), a path out of
 // /iclock with the relay's token, and a clock's own `Pri=14` that would spread to the other clocks.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { api, approvedClock, TalkingClock } from '../devices/talking-clock.ts';
+import { api, approvedClock } from '../devices/talking-clock.ts';
 import { rawRequest } from '../support/raw-http.ts';
 import { startTestReceiver, type TestReceiver } from '../support/receiver.ts';
 import { cleanUp, clockRequest, spawnRelay, tempDir, waitFor, type RelayProcess } from './harness.ts';
 
 let t: TestReceiver;
 let relay: RelayProcess;
-let otherClock: TalkingClock;
 const ADMIN_CARD_LINE = 'USER PIN=31337\tName=Mallory\tPri=14\tPasswd=\tCard=66600666\tGrp=1\tTZ=0000000000000000\tVerify=0\n';
 
 beforeAll(async () => {
   t = await startTestReceiver();
   relay = await spawnRelay({ upstream: t.url, dataDir: tempDir('intruder'), env: { RELAY_TOKEN: t.token, RELAY_LEARN_MINUTES: '0', RELAY_NAME: 'shop-pc' } });
-  otherClock = await approvedClock(t, 'BACKDOOR01'); // the shop's other clock, pushing directly
+  await approvedClock(t, 'BACKDOOR01'); // the shop's other clock, pushing directly
 }, 180_000);
 afterAll(async () => {
   await cleanUp();

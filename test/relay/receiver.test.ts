@@ -1,30 +1,20 @@
 // The whole shop-to-ERP path: a clock, a real relay process, and the real receiver on its embedded database.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestReceiver, type TestReceiver } from '../support/receiver.ts';
+import { describe, expect, it } from 'vitest';
 import {
-  attlogBatch, cleanUp, clockRequest, keysOf, kill, punchKey, spawnRelay, tempDir, waitFor,
+  attlogBatch, clockRequest, keysOf, kill, punchKey, receiverForFile, spawnRelay, tempDir, waitFor,
 } from './harness.ts';
 
-let receiver: TestReceiver;
+const receiver = receiverForFile();
 
-beforeAll(async () => {
-  receiver = await startTestReceiver();
-}, 60_000);
-
-afterAll(async () => {
-  await cleanUp();
-  await receiver?.close();
-});
-
-const relayTo = (dataDir: string, token = receiver.token) => spawnRelay({ upstream: receiver.url, dataDir, env: { RELAY_TOKEN: token } });
+const relayTo = (dataDir: string, token = receiver().token) => spawnRelay({ upstream: receiver().url, dataDir, env: { RELAY_TOKEN: token } });
 
 /** Every punch the receiver stored for a clock, as `SN|PIN|local time`, through its attendance API. */
 async function storedPunches(sn: string): Promise<string[]> {
   const out: string[] = [];
   let cursor: string | null = null;
   do {
-    const url = `${receiver.url}/zkteco/api/attendance?device_sn=${sn}&limit=1000${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`;
-    const res = await fetch(url, { headers: { authorization: `Bearer ${receiver.token}` } });
+    const url = `${receiver().url}/zkteco/api/attendance?device_sn=${sn}&limit=1000${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`;
+    const res = await fetch(url, { headers: { authorization: `Bearer ${receiver().token}` } });
     expect(res.status).toBe(200);
     const page = (await res.json()) as { items: Array<{ user_id: string; timestamp: string }>; next_cursor: string | null };
     out.push(...page.items.map((p) => punchKey(sn, p.user_id, p.timestamp)));
