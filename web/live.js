@@ -2,6 +2,7 @@
 // The live page: a snapshot over HTTP, then socket.io events; after every (re)connect it asks the
 // server for what it may have missed (catch-up), and LiveState drops doubles by punch id.
 import { label, LiveState } from './live-state.js';
+import { renderRelays } from './live-relays.js';
 
 /** @typedef {import('../server/live/events.ts').ServerToClientEvents} ServerToClientEvents */
 /** @typedef {import('../server/live/events.ts').ClientToServerEvents} ClientToServerEvents */
@@ -9,7 +10,6 @@ import { label, LiveState } from './live-state.js';
 
 const DATA_URL = '/employees/attendance/live/data';
 const SIGN_IN_URL = `/employees/login?next=${encodeURIComponent(location.pathname + location.search)}`;
-const RELAYS_URL = '/zkteco/api/relays';
 const NEW_FOR_MS = 4_000;
 
 const state = new LiveState();
@@ -142,38 +142,6 @@ function renderDevices() {
   byId('count-devices').textContent = `${online.length}/${devices.length}`;
 }
 
-/** @param {number | null} seconds */
-function ageText(seconds) {
-  if (seconds === null) return '';
-  if (seconds < 60) return `${seconds} s`;
-  if (seconds < 3600) return `${Math.floor(seconds / 60)} min`;
-  return `${Math.floor(seconds / 3600)} h ${Math.floor((seconds % 3600) / 60)} min`;
-}
-
-/** Each shop's relay as it last reported: online, its backlog and how old the oldest waiting upload is. */
-async function renderRelays() {
-  const res = await fetch(RELAYS_URL, { credentials: 'same-origin', cache: 'no-store', headers: { Accept: 'application/json' } });
-  if (!res.ok) return;
-  /** @type {{ items: { name: string, online: boolean, last_report: string, queue_depth: number, oldest_pending_age_s: number | null, rejected_count: number, last_error: string | null }[] }} */
-  const { items } = await res.json();
-  byId('relays-panel').hidden = items.length === 0;
-  byId('relays').replaceChildren(
-    ...items.map((r) => {
-      const li = el('li');
-      const backlog = r.queue_depth === 0 ? 'nothing waiting' : `${r.queue_depth} waiting, oldest ${ageText(r.oldest_pending_age_s)}`;
-      li.append(
-        el('span', `device-dot${r.online ? ' is-online' : ''}`),
-        el('span', 'device-name', r.name),
-        el('span', `badge relay-backlog${r.queue_depth > 0 ? ' has-backlog' : ''}`, backlog),
-        el('span', 'device-seen', `${r.online ? 'online' : 'offline'} · ${seenText(r.last_report).replace('seen', 'reported')}`),
-      );
-      if (r.rejected_count > 0) li.append(el('span', 'device-drift', `${r.rejected_count} set aside (refused by the receiver)`));
-      if (r.last_error) li.append(el('span', 'device-drift relay-error', r.last_error));
-      return li;
-    }),
-  );
-}
-
 function renderAll() {
   renderPunches();
   renderPresent();
@@ -233,7 +201,7 @@ function catchUp(socket) {
 async function start() {
   await loadSnapshot();
   const report = (/** @type {unknown} */ err) => console.warn('live page:', err);
-  void renderRelays().catch(report);
+  void renderRelays(seenText).catch(report);
   byId('punches-more').addEventListener('click', () => void loadOlder().catch(report));
   // Scrolling to the end of the list brings the next older page.
   new IntersectionObserver((entries) => {
@@ -278,7 +246,7 @@ async function start() {
   });
   // Heartbeats move "last seen" without events: refresh the clocks now and then, and roll over at midnight.
   setInterval(() => {
-    void renderRelays().catch(report);
+    void renderRelays(seenText).catch(report);
     if (shopDate() !== state.day) {
       void loadSnapshot().then(() => socket.connected && catchUp(socket));
       return;
