@@ -38,17 +38,30 @@ export function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
     }
     const chunks: Buffer[] = [];
     let size = 0;
-    const fail = (err: BodyError) => {
-      source.destroy();
-      req.resume();
-      reject(err);
-    };
-    source.on('data', (chunk: Buffer) => {
+    let settled = false;
+    const onData = (chunk: Buffer) => {
       size += chunk.length;
       if (size > limit) return fail(new BodyError(413, `body over the ${limit}-byte limit`));
       chunks.push(chunk);
+    };
+    // The rest of the body is read and dropped, never the socket destroyed: the clock gets the answer.
+    const fail = (err: BodyError) => {
+      if (settled) return;
+      settled = true;
+      source.off('data', onData);
+      if (source !== req) {
+        req.unpipe();
+        source.destroy();
+      }
+      req.resume();
+      reject(err);
+    };
+    source.on('data', onData);
+    source.once('end', () => {
+      if (settled) return;
+      settled = true;
+      resolve(Buffer.concat(chunks, size));
     });
-    source.once('end', () => resolve(Buffer.concat(chunks, size)));
     source.once('error', (err) => fail(new BodyError(400, `body could not be read: ${err.message}`)));
     req.once('close', () => {
       if (!req.complete) fail(new BodyError(400, 'request aborted'));

@@ -94,7 +94,7 @@ describe('relay intake', () => {
     const relay = await spawnRelay({ upstream: upstream.url, dataDir: tempDir('bodies') });
     expect(await answerToHead(relay.url, 20 * 1024 * 1024 + 1)).toBe('HTTP/1.1 413 Payload Too Large');
     // Declared small, sent large: cut at the limit while read.
-    const chunked = await new Promise<number>((resolve, reject) => {
+    const chunked = await new Promise<number | string>((resolve, reject) => {
       const req = http.request(`${relay.url}/iclock/cdata?SN=${SN}&table=ATTPHOTO`, { method: 'POST', headers: { 'Transfer-Encoding': 'chunked' } });
       req.on('response', (res) => resolve(res.statusCode ?? 0));
       req.on('error', reject);
@@ -108,8 +108,8 @@ describe('relay intake', () => {
         req.end();
       };
       more();
-    }).catch(() => 413); // the relay may close the socket before all 24 MB are written
-    expect(chunked).toBe(413);
+    }).catch(() => 'closed'); // after its 413 the relay closes the connection: the end of the 24 MB may meet a reset
+    expect([413, 'closed']).toContain(chunked);
 
     const batch = attlogBatch(7, 3);
     const gzip = await clockRequest(relay.url, 'POST', `/iclock/cdata?SN=${SN}&table=ATTLOG&Stamp=7`, zlib.gzipSync(batch.body), { 'Content-Encoding': 'gzip' });
