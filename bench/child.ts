@@ -12,10 +12,8 @@ export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)
 
 export interface BenchChild {
   pid: number;
-  /** Its own temp folder (data, log), removed by stop(). */
-  dir: string;
   logFile: string;
-  /** SIGTERM, SIGKILL after graceMs; then the folder goes. */
+  /** SIGTERM, SIGKILL after graceMs; then its temp folder (data, log) goes. */
   stop(): Promise<void>;
 }
 
@@ -73,5 +71,5 @@ export async function startChild(options: {
     if (Date.now() > deadline) throw await failed(`did not answer within ${options.readyMs / 1000} s`);
     await sleep(100);
   }
-  return { pid: child.pid!, dir, logFile, stop };
+  return { pid: child.pid!, logFile, stop };
 }

@@ -7,7 +7,6 @@ import { buildRelay, relayNodeArgs } from '../test/support/processes.ts';
 import { rssMb, startChild } from './child.ts';
 import { sleep } from './setup.ts';
 
-
 export interface RelayStatus {
   queue_depth: number;
   delivered: number;
@@ -23,7 +22,6 @@ export interface RelayProcess {
   status(): Promise<RelayStatus>;
   close(): Promise<void>;
 }
-
 
 let built = false;
 

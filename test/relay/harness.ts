@@ -5,11 +5,10 @@ import http from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { countRecordLines } from '../../server/protocol/index.ts';
 import { afterAll, beforeAll } from 'vitest';
+import { countRecordLines } from '../../server/protocol/index.ts';
 import { relayNodeArgs } from '../support/processes.ts';
 import { startTestReceiver, type TestReceiver } from '../support/receiver.ts';
-
 
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -163,7 +162,7 @@ export interface RelayStatus {
 
 export const TOKEN = 'relay-test-token-5f1c';
 
-/** Starts `relay/main.ts` in its own process, as `npm run relay` would, on a free port. */
+/** Starts the relay in its own process, as `npm run relay` does (compiled, its flags), on a free port. */
 export async function spawnRelay(opts: { upstream: string; dataDir: string; env?: Record<string, string> }): Promise<RelayProcess> {
   // The compiled relay (built by the tests' global setup), started as `npm run relay` starts it.
   const child = spawn(process.execPath, relayNodeArgs(), {

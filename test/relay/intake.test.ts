@@ -93,7 +93,7 @@ describe('relay intake', () => {
     const upstream = await startUpstream();
     const relay = await spawnRelay({ upstream: upstream.url, dataDir: tempDir('bodies') });
     expect(await answerToHead(relay.url, 20 * 1024 * 1024 + 1)).toBe('HTTP/1.1 413 Payload Too Large');
-    // Declared small, sent large: cut at the limit while read.
+    // No length declared (chunked), 24 MB sent: cut at the limit while it is read.
     const chunked = await new Promise<number | string>((resolve, reject) => {
       const req = http.request(`${relay.url}/iclock/cdata?SN=${SN}&table=ATTPHOTO`, { method: 'POST', headers: { 'Transfer-Encoding': 'chunked' } });
       req.on('response', (res) => resolve(res.statusCode ?? 0));
