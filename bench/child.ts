@@ -33,12 +33,15 @@ export async function startChild(options: {
   name: string;
   nodeArgs: string[];
   env: (dir: string) => Record<string, string | undefined>;
+  /** Runs on the new temp folder before the program starts (e.g. seeds its data folder). */
+  prepare?: (dir: string) => Promise<void>;
   ready: () => Promise<boolean>;
   readyMs: number;
   graceMs: number;
 }): Promise<BenchChild> {
   const dir = await mkdtemp(path.join(os.tmpdir(), `zk-bench-${options.name}-`));
   const logFile = path.join(dir, `${options.name}.log`);
+  await options.prepare?.(dir);
   const child: ChildProcess = spawn(process.execPath, options.nodeArgs, {
     cwd: repoRoot,
     env: { PATH: process.env.PATH, HOME: process.env.HOME, ...options.env(dir) },

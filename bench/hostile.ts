@@ -1,7 +1,7 @@
 // Issue 10, items 3 and 4: what one large upload and a storm of wrong passwords cost the other clocks.
 // Upload time for n and 10n lines (linear?), and a clock's poll latency while each attack runs, beside
 // the same poll on an idle receiver in the same run.
-import { benchDatabase, benchReceiver, percentile, round, type BenchReceiver } from './setup.ts';
+import { benchDatabase, benchReceiver, percentile, round, type BenchDatabaseOptions, type BenchReceiver } from './setup.ts';
 
 export interface PollLatency {
   polls: number;
@@ -17,7 +17,7 @@ export interface HostileResult {
   pollDuringSignIns: PollLatency & { concurrent: number; signIns: number };
 }
 
-export interface HostileOptions {
+export interface HostileOptions extends BenchDatabaseOptions {
   smallLines: number;
   /** Idle and attacked poll windows last this long (the upload window lasts as long as the upload). */
   windowMs: number;
@@ -87,7 +87,7 @@ async function signInStorm(recv: BenchReceiver, concurrent: number, stop: Promis
 }
 
 export async function benchHostile(options: HostileOptions): Promise<HostileResult> {
-  const db = await benchDatabase();
+  const db = await benchDatabase(options.template);
   const recv = await benchReceiver(db.database, [CLOCK, POLLER]);
   try {
     const largeLines = options.smallLines * 10;

@@ -4,17 +4,14 @@ import type { Database } from '../server/db/open.ts';
 import { punchTypeOf } from '../server/protocol/attlog.ts';
 import { SimulatedClock } from '../simulate/clock.ts';
 import { makePunches, type SimPunch } from '../simulate/records.ts';
-import { benchDatabase, benchReceiver, round } from './setup.ts';
-import type { DatabaseTemplate } from '../test/support/database.ts';
+import { benchDatabase, benchReceiver, round, type BenchDatabaseOptions } from './setup.ts';
 
-export interface IngestOptions {
+export interface IngestOptions extends BenchDatabaseOptions {
   lines: number;
   perUpload: number;
   devices: number;
   /** Alternating raw/ingest rounds; the median of each is reported (one slow round cannot decide). */
   rounds?: number;
-  /** A migrated database to copy (the tests' global setup); without it the bench migrates its own. */
-  template?: DatabaseTemplate;
 }
 
 export interface IngestResult {

@@ -1,7 +1,7 @@
 // Issue 14 item 4: the live page's first load with a busy day (5,000 punches today), through the real
 // route, beside the old way of building it (the whole day read with Prisma, named, serialised).
 import { shopDay, todaysPunches } from '../server/live/today.ts';
-import { BENCH_TOKEN, benchDatabase, benchReceiver, round } from './setup.ts';
+import { BENCH_TOKEN, benchDatabase, benchReceiver, round, type BenchDatabaseOptions } from './setup.ts';
 
 export interface LiveFirstLoadResult {
   database: string;
@@ -20,10 +20,10 @@ async function timed<T>(run: () => Promise<T>): Promise<{ ms: number; value: T }
   return { ms: performance.now() - started, value };
 }
 
-export async function benchLiveFirstLoad(options: { punches: number; rounds?: number }): Promise<LiveFirstLoadResult> {
+export async function benchLiveFirstLoad(options: BenchDatabaseOptions & { punches: number; rounds?: number }): Promise<LiveFirstLoadResult> {
   const rounds = options.rounds ?? 7;
   const employees = Math.max(1, Math.floor(options.punches / 4));
-  const db = await benchDatabase();
+  const db = await benchDatabase(options.template);
   const recv = await benchReceiver(db.database, ['LIVEBENCH']);
   try {
     // Four punches a day per employee (in, out, in, out) over today's first hours, UTC (the bench receiver's zone).

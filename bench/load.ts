@@ -4,6 +4,7 @@ import os from 'node:os';
 import { firstContact, pollLoad } from './load-clocks.ts';
 import { spawnReceiver } from './receiver-process.ts';
 import { percentile, round, sleep } from './setup.ts';
+import type { DatabaseTemplate } from '../test/support/database.ts';
 
 export interface LoadStep {
   clocks: number;
@@ -42,6 +43,9 @@ export interface LoadOptions {
   adminUrl?: string | undefined;
   /** Receiver settings for the child (a test shortens nothing here; the bench passes none). */
   env?: Record<string, string>;
+  /** The tests' migrated database, and the receiver from its sources (see receiver-process.ts). */
+  template?: DatabaseTemplate | undefined;
+  fromSources?: boolean;
 }
 
 /** BENCH_LOAD_SECONDS (20 by default, 60 as issue 14 states it) and BENCH_LOAD_CLOCKS ("500,1000,2000,5000"). */
@@ -56,7 +60,7 @@ const serialsFor = (n: number) => Array.from({ length: n }, (_, i) => `LOAD${Str
 
 async function runOn(adminUrl: string | undefined, options: LoadOptions, intervalMs: number): Promise<LoadRun> {
   const all = serialsFor(Math.max(...options.clocks));
-  const receiver = await spawnReceiver({ adminUrl, env: { DEVICE_SERIALS: all.join(','), ...options.env } });
+  const receiver = await spawnReceiver({ adminUrl, env: { DEVICE_SERIALS: all.join(','), ...options.env }, template: options.template, fromSources: options.fromSources });
   try {
     await sleep(2_000); // start-up work (replay, first sweeps) settles
     const idleRssMb = round(await receiver.rssMb());

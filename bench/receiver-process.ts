@@ -1,11 +1,13 @@
 // The receiver as `npm start` runs it: compiled (`npm run build`), its own process (`node dist/server/main.js`), so its CPU and
-// memory are its own and its event loop is not the bench's. Its database: a fresh folder (embedded) or a
-// new database on the DATABASE_URL server, dropped at close.
+// memory are its own and its event loop is not the bench's. Its database: a fresh folder (embedded; seeded
+// from a migrated template when given one) or a new database on the DATABASE_URL server, dropped at close.
+// The tests run it from the sources under tsx instead: what they check is that the section works, not
+// what the build costs (tsc, about 10 s of CPU).
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { onServer } from '../test/support/database.ts';
+import { onServer, seedDataDir, type DatabaseTemplate } from '../test/support/database.ts';
 import { repoRoot, rssMb, startChild } from './child.ts';
 import { BENCH_TOKEN, freePort } from './setup.ts';
 
@@ -34,7 +36,16 @@ function built(): Promise<void> {
   return building;
 }
 
-export async function spawnReceiver(options: { adminUrl: string | undefined; env?: Record<string, string> }): Promise<ReceiverProcess> {
+export interface SpawnReceiverOptions {
+  adminUrl: string | undefined;
+  env?: Record<string, string> | undefined;
+  /** A migrated embedded database its data folder starts from (a restart, not a first start). */
+  template?: DatabaseTemplate | undefined;
+  /** server/main.ts under tsx, as the tests' other receiver processes, instead of dist/ (no build). */
+  fromSources?: boolean | undefined;
+}
+
+export async function spawnReceiver(options: SpawnReceiverOptions): Promise<ReceiverProcess> {
   const dbName = options.adminUrl ? `zk_load_${randomBytes(5).toString('hex')}` : undefined;
   let databaseUrl: string | undefined;
   if (options.adminUrl && dbName) {
@@ -48,10 +59,14 @@ export async function spawnReceiver(options: { adminUrl: string | undefined; env
   };
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
-  await built();
+  if (!options.fromSources) await built();
+  const { template } = options;
   const receiver = await startChild({
     name: 'receiver',
-    nodeArgs: ['dist/server/main.js'],
+    nodeArgs: options.fromSources ? ['--import', 'tsx', 'server/main.ts'] : ['dist/server/main.js'],
+    prepare: async (dir) => {
+      if (template && !databaseUrl) await seedDataDir(path.join(dir, 'data'), template);
+    },
     // Only what the receiver needs: no DATABASE_URL of the bench's own leaks in for the embedded run.
     env: (dir) => ({
       PORT: String(port),

@@ -9,17 +9,14 @@ import { DEFAULT_FORWARDING } from '../relay/config.ts';
 import { rssMb } from './child.ts';
 import { spawnRelay, waitDrained } from './relay-process.ts';
 import { seedScript, throughSeedScript } from './seed-script.ts';
-import { BENCH_TOKEN, benchDatabase, benchReceiver, freePort, percentile, round, sleep, type BenchDatabase, type BenchReceiver } from './setup.ts';
-import type { DatabaseTemplate } from '../test/support/database.ts';
+import { BENCH_TOKEN, benchDatabase, benchReceiver, freePort, percentile, round, sleep, type BenchDatabase, type BenchDatabaseOptions, type BenchReceiver } from './setup.ts';
 
-export interface RelayOptions {
+export interface RelayOptions extends BenchDatabaseOptions {
   backlog: number;
   perUpload: number;
   seedPunches: number;
   /** Upper bound for each drain, so a stuck relay fails the bench instead of hanging it. */
   drainTimeoutMs?: number;
-  /** A migrated database to copy (the tests' global setup); without it the bench migrates its own. */
-  template?: DatabaseTemplate;
 }
 
 /** A 50k backlog drained by a relay started for it: merging off (RELAY_MERGE_LINES=1) or on (the default). */

@@ -29,6 +29,12 @@ export const scaled = (n: number, scale: number, min = 1) => Math.max(min, Math.
 export const benchDatabase = (template?: DatabaseTemplate) => freshDatabase({ template, onDisk: true });
 export type BenchDatabase = TestDatabase;
 
+/** What a section with a database of its own may be given: a migrated database to copy (the tests' global
+ *  setup makes one); without it the section migrates its own. */
+export interface BenchDatabaseOptions {
+  template?: DatabaseTemplate | undefined;
+}
+
 export interface BenchReceiver {
   url: string;
   receiver: Receiver;

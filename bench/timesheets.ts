@@ -2,9 +2,9 @@
 // as JSON and as XLSX, beside the floor: a plain SELECT of the same punches ordered by employee and instant.
 import { localToInstant } from '../server/protocol/time.ts';
 import { nextDate } from '../server/timesheets/days.ts';
-import { BENCH_TOKEN, benchDatabase, benchReceiver, round } from './setup.ts';
+import { BENCH_TOKEN, benchDatabase, benchReceiver, round, type BenchDatabaseOptions } from './setup.ts';
 
-export interface TimesheetBenchOptions {
+export interface TimesheetBenchOptions extends BenchDatabaseOptions {
   employees: number;
   days: number;
   /** Median of this many timed runs of each (after one warm-up). */
@@ -49,7 +49,7 @@ async function timed<T>(run: () => Promise<T>): Promise<{ ms: number; value: T }
 
 export async function benchTimesheets(options: TimesheetBenchOptions): Promise<TimesheetBenchResult> {
   const rounds = options.rounds ?? 3;
-  const db = await benchDatabase();
+  const db = await benchDatabase(options.template);
   const recv = await benchReceiver(db.database, ['TSFRONT']);
   try {
     const rows = workload(options.employees, options.days);

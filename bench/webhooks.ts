@@ -1,7 +1,7 @@
 // Issue 13 item 8: webhook delivery latency, from a clock's upload to the signed delivery at a subscriber
 // (a sink on loopback that verifies every signature), one punch per upload at a steady pace.
 import { startSink } from '../test/webhooks/sink.ts';
-import { BENCH_TOKEN, benchDatabase, benchReceiver, percentile, round, sleep } from './setup.ts';
+import { BENCH_TOKEN, benchDatabase, benchReceiver, percentile, round, sleep, type BenchDatabaseOptions } from './setup.ts';
 
 export interface WebhookBenchResult {
   database: string;
@@ -15,9 +15,9 @@ export interface WebhookBenchResult {
 
 const SN = 'HOOKBENCH';
 
-export async function benchWebhooks(options: { punches: number; perSecond?: number }): Promise<WebhookBenchResult> {
+export async function benchWebhooks(options: BenchDatabaseOptions & { punches: number; perSecond?: number }): Promise<WebhookBenchResult> {
   const gapMs = 1000 / (options.perSecond ?? 100);
-  const db = await benchDatabase();
+  const db = await benchDatabase(options.template);
   const recv = await benchReceiver(db.database, [SN]);
   const sink = await startSink();
   try {

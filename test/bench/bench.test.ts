@@ -46,13 +46,13 @@ describe('bench at a tiny scale', () => {
   });
 
   it('timesheets: every punch read, JSON and XLSX answered, both beside the SELECT', async () => {
-    const r = await benchTimesheets({ employees: 3, days: 2, rounds: 1 });
+    const r = await benchTimesheets({ employees: 3, days: 2, rounds: 1, template: inject('databaseTemplate') });
     expect(r).toMatchObject({ punches: 24, select: { rows: 24 } });
     expect(positive(r.json.ms) && positive(r.xlsx.ms) && positive(r.ratio) && r.json.bytes > 0 && r.xlsx.bytes > 0).toBe(true);
   }, 120_000);
 
   it('hostile: both uploads stored, polls answered during each attack, sign-ins tried', async () => {
-    const r = await benchHostile({ smallLines: 50, windowMs: 300, concurrentSignIns: 2 });
+    const r = await benchHostile({ smallLines: 50, windowMs: 300, concurrentSignIns: 2, template: inject('databaseTemplate') });
     expect(r.upload).toMatchObject({ smallLines: 50, largeLines: 500 });
     expect(positive(r.upload.smallMs) && positive(r.upload.largeMs) && positive(r.upload.ratio)).toBe(true);
     for (const p of [r.pollIdle, r.pollDuringUpload, r.pollDuringSignIns]) expect(p.polls > 0 && p.p99Ms >= p.p50Ms).toBe(true);
@@ -60,20 +60,20 @@ describe('bench at a tiny scale', () => {
   }, 120_000);
 
   it('live first load: a page of the day, smaller than the whole day', async () => {
-    const r = await benchLiveFirstLoad({ punches: 400, rounds: 1 });
+    const r = await benchLiveFirstLoad({ punches: 400, rounds: 1, template: inject('databaseTemplate') });
     expect(r.punches).toBe(400);
     expect(positive(r.page.ms) && positive(r.wholeDay.ms)).toBe(true);
     expect(r.page.bytes).toBeLessThan(r.wholeDay.bytes);
   }, 120_000);
 
   it('webhooks: every punch delivered, signed, with its latency', async () => {
-    const r = await benchWebhooks({ punches: 10, perSecond: 50 });
+    const r = await benchWebhooks({ punches: 10, perSecond: 50, template: inject('databaseTemplate') });
     expect(r).toMatchObject({ punches: 10, delivered: 10, badSignatures: 0 });
     expect(positive(r.p50Ms) && r.p99Ms >= r.p50Ms).toBe(true);
   }, 120_000);
 
   it('load: clocks poll a receiver process; every poll answered, its CPU and memory read', async () => {
-    const r = await benchLoad({ clocks: [5, 20], durationMs: 2_500, intervalMs: 500 });
+    const r = await benchLoad({ clocks: [5, 20], durationMs: 2_500, intervalMs: 500, template: inject('databaseTemplate'), fromSources: true });
     expect(r.runs).toHaveLength(1);
     const [run] = r.runs;
     expect(run!.idleRssMb).toBeGreaterThan(0);

@@ -4,7 +4,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import request from 'supertest';
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, describe, expect, inject, it } from 'vitest';
 import { systemClock } from '../../server/clock.ts';
 import { readConfig } from '../../server/config.ts';
 import { createLogger } from '../../server/log.ts';
@@ -33,7 +33,7 @@ async function receiverOn(db: TestDatabase): Promise<Receiver> {
 }
 
 async function database(): Promise<TestDatabase> {
-  const db = await freshDatabase();
+  const db = await freshDatabase({ template: inject('databaseTemplate') });
   databases.push(db);
   return db;
 }

@@ -7,8 +7,9 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import jwt from 'jsonwebtoken';
 import request from 'supertest';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
 import { openDatabase } from '../../server/db/open.ts';
+import { seedDataDir } from '../support/database.ts';
 import { startTestReceiver, TEST_JWT_SECRET, type TestReceiver } from '../support/receiver.ts';
 
 const SN = 'REPLAY001';
@@ -77,7 +78,9 @@ describe('npm run reparse', () => {
     const dataDir = await mkdtemp(path.join(os.tmpdir(), 'zk-reparse-'));
     try {
       const databaseUrl = t.database.kind === 'postgres' ? (process.env.DATABASE_URL ?? '') : '';
-      // Embedded: a database on disk the command can open once we have closed it; Postgres: the test's own.
+      // Embedded: a database on disk (copied from the migrated template) the command can open once we have
+      // closed it; Postgres: the test's own.
+      if (!databaseUrl) await seedDataDir(dataDir, inject('databaseTemplate'));
       const db = databaseUrl ? t.database : await openDatabase({ databaseUrl: undefined, dataDir });
       const url = databaseUrl ? (await t.database.withSession((s) => s.query<{ db: string }>('SELECT current_database() AS db')))[0]!.db : '';
       await db.withSession((s) =>
@@ -87,7 +90,16 @@ describe('npm run reparse', () => {
       );
       if (!databaseUrl) await db.close();
       const target = databaseUrl ? Object.assign(new URL(databaseUrl), { pathname: `/${url}` }).toString() : '';
-      const env = { ...process.env, DATA_DIR: dataDir, DATABASE_URL: target, LOG_LEVEL: 'warn', API_TOKENS: t.token };
+      // Only what the command needs: never the developer's environment, nor the .env npm's working directory holds.
+      const env = {
+        PATH: process.env.PATH ?? '',
+        HOME: process.env.HOME ?? '',
+        DOTENV_CONFIG_PATH: path.join(dataDir, 'no.env'),
+        DATA_DIR: dataDir,
+        DATABASE_URL: target,
+        LOG_LEVEL: 'warn',
+        API_TOKENS: t.token,
+      };
       const { stdout } = await promisify(execFile)('npm', ['run', '--silent', 'reparse', '--', '--sn', SN], { env, cwd: path.resolve(import.meta.dirname, '../..') });
       expect(stdout).toContain('1 punch(es) added');
       expect(JSON.parse(stdout.trim().split('\n').at(-1)!)).toEqual({ uploads: 1, punches_added: 1, lines_rejected: 0 });

@@ -129,6 +129,7 @@ async function dumpBlob(dumpFile: string): Promise<Blob> {
  */
 export async function seedDataDir(dataDir: string, template: DatabaseTemplate): Promise<void> {
   if (template.kind !== 'embedded') return;
+  await mkdir(dataDir, { recursive: true, mode: 0o700 });
   const lite = await PGlite.create({ dataDir: path.join(dataDir, 'pglite'), loadDataDir: await dumpBlob(template.dumpFile), pgliteWasmModule: await pgliteWasm() });
   await lite.close();
 }
