@@ -41,7 +41,7 @@ export interface SpawnReceiverOptions {
   env?: Record<string, string> | undefined;
   /** A migrated embedded database its data folder starts from (a restart, not a first start). */
   template?: DatabaseTemplate | undefined;
-  /** server/main.ts under tsx, as the tests' other receiver processes, instead of dist/ (no build). */
+  /** server/main.ts under tsx with the tests' node flags (test/support/processes.ts), instead of dist/ (no build). */
   fromSources?: boolean | undefined;
 }
 
@@ -63,7 +63,7 @@ export async function spawnReceiver(options: SpawnReceiverOptions): Promise<Rece
   const { template } = options;
   const receiver = await startChild({
     name: 'receiver',
-    nodeArgs: options.fromSources ? ['--import', 'tsx', 'server/main.ts'] : ['dist/server/main.js'],
+    nodeArgs: options.fromSources ? ['--liftoff-only', '--import', 'tsx', 'server/main.ts'] : ['dist/server/main.js'],
     prepare: async (dir) => {
       if (template && !databaseUrl) await seedDataDir(path.join(dir, 'data'), template);
     },
