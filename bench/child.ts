@@ -25,9 +25,9 @@ export async function rssMb(pid: number): Promise<number | null> {
 }
 
 /**
- * Starts `node <nodeArgs>` in the repository folder with `env(dir)` only (plus PATH and HOME), and resolves
- * once `ready()` says so; a child that exits first, or is not ready within `readyMs`, is stopped and the
- * error carries the end of its log.
+ * Starts `node <nodeArgs>` (full paths) in its temp folder, so no ./.env of the developer's is read, with
+ * `env(dir)` only (plus PATH and HOME), and resolves once `ready()` says so; a child that exits first, or is
+ * not ready within `readyMs`, is stopped and the error carries the end of its log.
  */
 export async function startChild(options: {
   name: string;
@@ -43,7 +43,7 @@ export async function startChild(options: {
   const logFile = path.join(dir, `${options.name}.log`);
   await options.prepare?.(dir);
   const child: ChildProcess = spawn(process.execPath, options.nodeArgs, {
-    cwd: repoRoot,
+    cwd: dir,
     env: { PATH: process.env.PATH, HOME: process.env.HOME, ...options.env(dir) },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

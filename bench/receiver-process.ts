@@ -8,6 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { onServer, seedDataDir, type DatabaseTemplate } from '../test/support/database.ts';
+import { tsxArgs } from '../test/support/processes.ts';
 import { repoRoot, rssMb, startChild } from './child.ts';
 import { BENCH_TOKEN, freePort } from './setup.ts';
 
@@ -63,7 +64,7 @@ export async function spawnReceiver(options: SpawnReceiverOptions): Promise<Rece
   const { template } = options;
   const receiver = await startChild({
     name: 'receiver',
-    nodeArgs: options.fromSources ? ['--liftoff-only', '--import', 'tsx', 'server/main.ts'] : ['dist/server/main.js'],
+    nodeArgs: options.fromSources ? ['--liftoff-only', ...tsxArgs('server/main.ts')] : [path.join(repoRoot, 'dist/server/main.js')],
     prepare: async (dir) => {
       if (template && !databaseUrl) await seedDataDir(path.join(dir, 'data'), template);
     },

@@ -3,7 +3,7 @@
 // receiver. `runtime: 'tsx'` runs the sources through tsx instead, as `npm run relay` did before.
 import path from 'node:path';
 import { deviceRequest } from '../simulate/transport.ts';
-import { buildRelay, relayNodeArgs } from '../test/support/processes.ts';
+import { buildRelay, relayNodeArgs, tsxArgs } from '../test/support/processes.ts';
 import { rssMb, startChild } from './child.ts';
 import { sleep } from './setup.ts';
 
@@ -47,7 +47,7 @@ export async function spawnRelay(options: RelaySpawnOptions): Promise<RelayProce
   };
   const relay = await startChild({
     name: 'relay',
-    nodeArgs: runtime === 'compiled' ? relayNodeArgs() : ['--import', 'tsx', 'relay/main.ts'],
+    nodeArgs: runtime === 'compiled' ? relayNodeArgs() : tsxArgs('relay/main.ts'),
     env: (dir) => ({
       RELAY_UPSTREAM: options.upstream,
       RELAY_TOKEN: options.token,

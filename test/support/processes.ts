@@ -11,6 +11,9 @@ export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url
 /** Resolved when used: the tests' global setup imports this file where import.meta.resolve is missing. */
 const tsxLoader = () => import.meta.resolve('tsx');
 
+/** node's arguments to run one of our TypeScript programs from any working directory: tsx, and the script's full path. */
+export const tsxArgs = (script: string): string[] => ['--import', tsxLoader(), path.join(REPO_ROOT, script)];
+
 export interface MainProcess {
   child: ChildProcess;
   /** Exit code, or the signal's name when killed. */
@@ -42,7 +45,7 @@ export function relayNodeArgs(): string[] {
  */
 export function runMain(script: string, args: string[], env: Record<string, string>, cwd = os.tmpdir(), umask?: string): MainProcess {
   // --liftoff-only: see vitest.config.ts; a receiver started here compiles PGlite again (about 1.8 s of CPU less).
-  return runNode(['--liftoff-only', '--import', tsxLoader(), path.join(REPO_ROOT, script), ...args], env, cwd, umask);
+  return runNode(['--liftoff-only', ...tsxArgs(script), ...args], env, cwd, umask);
 }
 
 /** The relay as production runs it: compiled (buildRelay), plain node, package.json's flags. */
