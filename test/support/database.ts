@@ -59,10 +59,32 @@ async function pruneTemplates(cacheDir: string, keep: string): Promise<void> {
   }
 }
 
+/**
+ * The dump without the folders of template0 and template1 (base/1, base/4): a test database never creates
+ * another database, and they are 600 of the 1,100 files PGlite unpacks for every copy (about 0.14 s of CPU
+ * each). The dump is a plain ustar archive: 512-byte headers, each entry's data padded to 512 bytes.
+ */
+function withoutTemplateDatabases(tar: Buffer): Buffer {
+  const text = (block: Buffer, from: number, length: number) => block.subarray(from, from + length).toString('latin1').replace(/\0.*$/s, '');
+  const kept: Buffer[] = [];
+  let at = 0;
+  while (at + 512 <= tar.length) {
+    const header = tar.subarray(at, at + 512);
+    if (header.every((byte) => byte === 0)) break;
+    const typeFlag = text(header, 156, 1);
+    if (!['0', '5', ''].includes(typeFlag) || text(header, 345, 155) !== '') return tar; // not the plain layout: kept whole
+    const name = text(header, 0, 100).replace(/^\.?\//, '');
+    const end = at + 512 + Math.ceil(parseInt(text(header, 124, 12).trim() || '0', 8) / 512) * 512;
+    if (!/^base\/[14](\/|$)/.test(name)) kept.push(tar.subarray(at, end));
+    at = end;
+  }
+  return Buffer.concat([...kept, Buffer.alloc(1024)]);
+}
+
 /** Embedded: a dump of a migrated data folder, kept in cacheDir under a name that changes with any
  *  migration or PGlite version, so a run (or one test file) after the first only reads it. */
 async function embeddedTemplate(migrations: Migration[], cacheDir: string): Promise<string> {
-  const key = createHash('sha256').update(`pglite ${pgliteVersion()}\n`);
+  const key = createHash('sha256').update(`pglite ${pgliteVersion()}, without template databases\n`);
   for (const m of migrations) key.update(`${m.name} ${m.checksum}\n`);
   const dumpFile = path.join(cacheDir, `migrated-${key.digest('hex').slice(0, 16)}.tar`);
   if (existsSync(dumpFile)) return dumpFile;
@@ -70,7 +92,7 @@ async function embeddedTemplate(migrations: Migration[], cacheDir: string): Prom
   try {
     await migrate(pgliteSession(lite), migrations);
     await lite.exec('CHECKPOINT'); // copies start without replaying the migrations' WAL
-    const dump = Buffer.from(await (await lite.dumpDataDir('none')).arrayBuffer());
+    const dump = withoutTemplateDatabases(Buffer.from(await (await lite.dumpDataDir('none')).arrayBuffer()));
     await mkdir(cacheDir, { recursive: true });
     const partial = `${dumpFile}.${process.pid}.partial`; // two runs at once never read a half-written file
     await writeFile(partial, dump);
