@@ -1,5 +1,5 @@
-// The ERP receiver's entry: the only place that reads the environment. Settings and the folder lock are
-// checked first; the receiver itself (server/serve.ts) is loaded once they hold.
+// The ERP receiver's entry: the only place that reads the environment and handles signals. Settings and the
+// folder lock are checked first; the receiver itself (server/start.ts) is loaded once they hold.
 import 'dotenv/config';
 import { ConfigError, readConfig } from './config.ts';
 import { lockEmbeddedDataDir, makeDataDirPrivate, PRIVATE_UMASK } from './db/data-dir.ts';
@@ -31,8 +31,26 @@ async function main(): Promise<void> {
   }
   // Express, Prisma and the embedded database are loaded only now: a wrong setting or a second start on
   // this folder is told in half a second, without loading them (about 1 s of CPU).
-  const { serve } = await import('./serve.ts');
-  await serve(config, log);
+  const { startFromSettings } = await import('./start.ts');
+  const { receiver, database, banner } = await startFromSettings(config, log);
+  // Signal handlers go in before the banner: a signal with no listener kills the process outright.
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log.info({ signal }, 'stopping: finishing requests in flight');
+    setTimeout(() => {
+      log.error('requests still in flight after 10 s; exiting anyway (journaled uploads are re-applied at next start)');
+      process.exit(1);
+    }, 10_000).unref();
+    await receiver.close();
+    await database.close();
+    await makeDataDirPrivate(config.dataDir).catch((err: unknown) => log.error({ err }, 'could not set DATA_DIR to owner only'));
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void stop('SIGINT'));
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+  console.log(banner.join('\n'));
 }
 
 main().catch((err) => {

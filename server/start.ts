@@ -1,5 +1,5 @@
 // The receiver once its settings are read and its folder locked (server/main.ts): the database opened, the
-// server listening, the start-up banner, and a clean stop on SIGINT/SIGTERM.
+// server listening, and the start-up banner's lines (main.ts prints them once its signal handlers are in).
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import type { Logger } from 'pino';
@@ -8,11 +8,17 @@ import { startupBanner } from './banner.ts';
 import { systemClock } from './clock.ts';
 import type { Config } from './config.ts';
 import { makeDataDirPrivate } from './db/data-dir.ts';
-import { openDatabase } from './db/open.ts';
+import { openDatabase, type Database } from './db/open.ts';
 import { unsetZoneWarning } from './devices/clock-offset.ts';
-import { startReceiver } from './server.ts';
+import { startReceiver, type Receiver } from './server.ts';
 
-export async function serve(config: Config, log: Logger): Promise<void> {
+export interface Started {
+  receiver: Receiver;
+  database: Database;
+  banner: string[];
+}
+
+export async function startFromSettings(config: Config, log: Logger): Promise<Started> {
   const database = await openDatabase({
     databaseUrl: config.databaseUrl,
     dataDir: config.dataDir,
@@ -43,22 +49,5 @@ export async function serve(config: Config, log: Logger): Promise<void> {
   });
   const zoneWarning = unsetZoneWarning(config, systemClock.now());
   if (zoneWarning) lines.push(zoneWarning);
-  // Signal handlers go in before the banner: a signal with no listener kills the process outright.
-  let stopping = false;
-  const stop = async (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    log.info({ signal }, 'stopping: finishing requests in flight');
-    setTimeout(() => {
-      log.error('requests still in flight after 10 s; exiting anyway (journaled uploads are re-applied at next start)');
-      process.exit(1);
-    }, 10_000).unref();
-    await receiver.close();
-    await database.close();
-    await makeDataDirPrivate(config.dataDir).catch((err: unknown) => log.error({ err }, 'could not set DATA_DIR to owner only'));
-    process.exit(0);
-  };
-  process.on('SIGINT', () => void stop('SIGINT'));
-  process.on('SIGTERM', () => void stop('SIGTERM'));
-  console.log(lines.join('\n'));
+  return { receiver, database, banner: lines };
 }
