@@ -90,7 +90,7 @@ describe('npm run reparse', () => {
       );
       if (!databaseUrl) await db.close();
       const target = databaseUrl ? Object.assign(new URL(databaseUrl), { pathname: `/${url}` }).toString() : '';
-      // Only what the command needs: never the developer's environment, nor the .env npm's working directory holds.
+      // Only what the command needs: never the developer's environment, nor the repository's .env (npm runs it there).
       const env = {
         PATH: process.env.PATH ?? '',
         HOME: process.env.HOME ?? '',
