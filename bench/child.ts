@@ -6,6 +6,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { childEnv } from '../test/support/processes.ts';
 import { sleep } from './setup.ts';
 
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -44,7 +45,7 @@ export async function startChild(options: {
   await options.prepare?.(dir);
   const child: ChildProcess = spawn(process.execPath, options.nodeArgs, {
     cwd: dir,
-    env: { PATH: process.env.PATH, HOME: process.env.HOME, ...options.env(dir) },
+    env: childEnv(options.env(dir)),
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const log = createWriteStream(logFile);

@@ -3,8 +3,7 @@
 import os from 'node:os';
 import { firstContact, pollLoad } from './load-clocks.ts';
 import { spawnReceiver } from './receiver-process.ts';
-import { percentile, round, sleep } from './setup.ts';
-import type { DatabaseTemplate } from '../test/support/database.ts';
+import { percentile, round, sleep, type BenchDatabaseOptions } from './setup.ts';
 
 export interface LoadStep {
   clocks: number;
@@ -35,7 +34,7 @@ export interface LoadResult {
   runs: LoadRun[];
 }
 
-export interface LoadOptions {
+export interface LoadOptions extends BenchDatabaseOptions {
   clocks: readonly number[];
   durationMs: number;
   intervalMs?: number;
@@ -43,8 +42,7 @@ export interface LoadOptions {
   adminUrl?: string | undefined;
   /** Receiver settings for the child (a test shortens nothing here; the bench passes none). */
   env?: Record<string, string>;
-  /** The tests' migrated database, and the receiver from its sources (see receiver-process.ts). */
-  template?: DatabaseTemplate | undefined;
+  /** The receiver from its sources, as the tests run it (see receiver-process.ts). */
   fromSources?: boolean;
 }
 

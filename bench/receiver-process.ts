@@ -8,7 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { onServer, seedDataDir, type DatabaseTemplate } from '../test/support/database.ts';
-import { tsxArgs } from '../test/support/processes.ts';
+import { mainNodeArgs } from '../test/support/processes.ts';
 import { repoRoot, rssMb, startChild } from './child.ts';
 import { BENCH_TOKEN, freePort } from './setup.ts';
 
@@ -42,7 +42,7 @@ export interface SpawnReceiverOptions {
   env?: Record<string, string> | undefined;
   /** A migrated embedded database its data folder starts from (a restart, not a first start). */
   template?: DatabaseTemplate | undefined;
-  /** server/main.ts under tsx with the tests' node flags (test/support/processes.ts), instead of dist/ (no build). */
+  /** server/main.ts as the tests start it (test/support/processes.ts), instead of dist/ (no build). */
   fromSources?: boolean | undefined;
 }
 
@@ -64,7 +64,7 @@ export async function spawnReceiver(options: SpawnReceiverOptions): Promise<Rece
   const { template } = options;
   const receiver = await startChild({
     name: 'receiver',
-    nodeArgs: options.fromSources ? ['--liftoff-only', ...tsxArgs('server/main.ts')] : [path.join(repoRoot, 'dist/server/main.js')],
+    nodeArgs: options.fromSources ? mainNodeArgs('server/main.ts') : [path.join(repoRoot, 'dist/server/main.js')],
     prepare: async (dir) => {
       if (template && !databaseUrl) await seedDataDir(path.join(dir, 'data'), template);
     },

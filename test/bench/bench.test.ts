@@ -16,14 +16,16 @@ import { benchWebhooks } from '../../bench/webhooks.ts';
 const positive = (x: number) => Number.isFinite(x) && x > 0;
 
 describe('bench at a tiny scale', () => {
+  const template = inject('databaseTemplate');
+
   it('ingest: every line acknowledged and stored, both rates measured', async () => {
-    const r = await benchIngest({ lines: 60, perUpload: 10, devices: 4, rounds: 1, template: inject('databaseTemplate') });
+    const r = await benchIngest({ lines: 60, perUpload: 10, devices: 4, rounds: 1, template });
     expect(r.stored).toBe(60);
     expect(positive(r.ingest.linesPerS) && positive(r.raw.rowsPerS) && positive(r.ratio)).toBe(true);
   }, 120_000);
 
   it('relay: answers while the receiver is down, drains, and compares with the seed path', async () => {
-    const r = await benchRelay({ backlog: 200, perUpload: 50, seedPunches: 30, drainTimeoutMs: 60_000, template: inject('databaseTemplate') });
+    const r = await benchRelay({ backlog: 200, perUpload: 50, seedPunches: 30, drainTimeoutMs: 60_000, template });
     expect(r.down.uploads).toBe(4);
     expect(positive(r.down.p50Ms) && r.down.p99Ms >= r.down.p50Ms).toBe(true);
     expect(r.drain).toMatchObject({ complete: true, stored: 200, remainingUploads: 0, mergeLines: 1000 });
@@ -46,13 +48,13 @@ describe('bench at a tiny scale', () => {
   });
 
   it('timesheets: every punch read, JSON and XLSX answered, both beside the SELECT', async () => {
-    const r = await benchTimesheets({ employees: 3, days: 2, rounds: 1, template: inject('databaseTemplate') });
+    const r = await benchTimesheets({ employees: 3, days: 2, rounds: 1, template });
     expect(r).toMatchObject({ punches: 24, select: { rows: 24 } });
     expect(positive(r.json.ms) && positive(r.xlsx.ms) && positive(r.ratio) && r.json.bytes > 0 && r.xlsx.bytes > 0).toBe(true);
   }, 120_000);
 
   it('hostile: both uploads stored, polls answered during each attack, sign-ins tried', async () => {
-    const r = await benchHostile({ smallLines: 50, windowMs: 300, concurrentSignIns: 2, template: inject('databaseTemplate') });
+    const r = await benchHostile({ smallLines: 50, windowMs: 300, concurrentSignIns: 2, template });
     expect(r.upload).toMatchObject({ smallLines: 50, largeLines: 500 });
     expect(positive(r.upload.smallMs) && positive(r.upload.largeMs) && positive(r.upload.ratio)).toBe(true);
     for (const p of [r.pollIdle, r.pollDuringUpload, r.pollDuringSignIns]) expect(p.polls > 0 && p.p99Ms >= p.p50Ms).toBe(true);
@@ -60,20 +62,20 @@ describe('bench at a tiny scale', () => {
   }, 120_000);
 
   it('live first load: a page of the day, smaller than the whole day', async () => {
-    const r = await benchLiveFirstLoad({ punches: 400, rounds: 1, template: inject('databaseTemplate') });
+    const r = await benchLiveFirstLoad({ punches: 400, rounds: 1, template });
     expect(r.punches).toBe(400);
     expect(positive(r.page.ms) && positive(r.wholeDay.ms)).toBe(true);
     expect(r.page.bytes).toBeLessThan(r.wholeDay.bytes);
   }, 120_000);
 
   it('webhooks: every punch delivered, signed, with its latency', async () => {
-    const r = await benchWebhooks({ punches: 10, perSecond: 50, template: inject('databaseTemplate') });
+    const r = await benchWebhooks({ punches: 10, perSecond: 50, template });
     expect(r).toMatchObject({ punches: 10, delivered: 10, badSignatures: 0 });
     expect(positive(r.p50Ms) && r.p99Ms >= r.p50Ms).toBe(true);
   }, 120_000);
 
   it('load: clocks poll a receiver process; every poll answered, its CPU and memory read', async () => {
-    const r = await benchLoad({ clocks: [5, 20], durationMs: 2_500, intervalMs: 500, template: inject('databaseTemplate'), fromSources: true });
+    const r = await benchLoad({ clocks: [5, 20], durationMs: 2_500, intervalMs: 500, template, fromSources: true });
     expect(r.runs).toHaveLength(1);
     const [run] = r.runs;
     expect(run!.idleRssMb).toBeGreaterThan(0);

@@ -10,6 +10,7 @@ import request from 'supertest';
 import { afterAll, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
 import { openDatabase } from '../../server/db/open.ts';
 import { seedDataDir } from '../support/database.ts';
+import { childEnv } from '../support/processes.ts';
 import { startTestReceiver, TEST_JWT_SECRET, type TestReceiver } from '../support/receiver.ts';
 
 const SN = 'REPLAY001';
@@ -91,15 +92,7 @@ describe('npm run reparse', () => {
       if (!databaseUrl) await db.close();
       const target = databaseUrl ? Object.assign(new URL(databaseUrl), { pathname: `/${url}` }).toString() : '';
       // Only what the command needs: never the developer's environment, nor the repository's .env (npm runs it there).
-      const env = {
-        PATH: process.env.PATH ?? '',
-        HOME: process.env.HOME ?? '',
-        DOTENV_CONFIG_PATH: path.join(dataDir, 'no.env'),
-        DATA_DIR: dataDir,
-        DATABASE_URL: target,
-        LOG_LEVEL: 'warn',
-        API_TOKENS: t.token,
-      };
+      const env = childEnv({ DOTENV_CONFIG_PATH: path.join(dataDir, 'no.env'), DATA_DIR: dataDir, DATABASE_URL: target, LOG_LEVEL: 'warn', API_TOKENS: t.token });
       const { stdout } = await promisify(execFile)('npm', ['run', '--silent', 'reparse', '--', '--sn', SN], { env, cwd: path.resolve(import.meta.dirname, '../..') });
       expect(stdout).toContain('1 punch(es) added');
       expect(JSON.parse(stdout.trim().split('\n').at(-1)!)).toEqual({ uploads: 1, punches_added: 1, lines_rejected: 0 });

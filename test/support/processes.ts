@@ -14,6 +14,13 @@ const tsxLoader = () => import.meta.resolve('tsx');
 /** node's arguments to run one of our TypeScript programs from any working directory: tsx, and the script's full path. */
 export const tsxArgs = (script: string): string[] => ['--import', tsxLoader(), path.join(REPO_ROOT, script)];
 
+/** The same as runMain starts it. --liftoff-only: see vitest.config.ts; a receiver started this way compiles
+ *  PGlite again (about 1.8 s of CPU less). */
+export const mainNodeArgs = (script: string): string[] => ['--liftoff-only', ...tsxArgs(script)];
+
+/** A child's whole environment: what it is given, plus PATH and HOME to find node and npm; nothing else of ours. */
+export const childEnv = <T extends Record<string, string | undefined>>(env: T) => ({ PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env });
+
 export interface MainProcess {
   child: ChildProcess;
   /** Exit code, or the signal's name when killed. */
@@ -44,8 +51,7 @@ export function relayNodeArgs(): string[] {
  * `umask`: the shell's (e.g. '000', a umask that lets everyone read and write), set before node starts.
  */
 export function runMain(script: string, args: string[], env: Record<string, string>, cwd = os.tmpdir(), umask?: string): MainProcess {
-  // --liftoff-only: see vitest.config.ts; a receiver started here compiles PGlite again (about 1.8 s of CPU less).
-  return runNode(['--liftoff-only', ...tsxArgs(script), ...args], env, cwd, umask);
+  return runNode([...mainNodeArgs(script), ...args], env, cwd, umask);
 }
 
 /** The relay as production runs it: compiled (buildRelay), plain node, package.json's flags. */
@@ -58,7 +64,7 @@ function runNode(nodeArgs: string[], env: Record<string, string>, cwd: string, u
   const [command, ...commandArgs] = umask ? ['/bin/sh', '-c', `umask ${umask} && exec "${node.join('" "')}"`] : node;
   const child = spawn(command!, commandArgs, {
     cwd,
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
+    env: childEnv(env),
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   running.add(child);
